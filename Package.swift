@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers, bottom to top: Core <- Readers <- Rules <- Engine <- Reports <- CLI.
+// Arrows point down only.
+let package = Package(
+    name: "demarc",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "demarc", targets: ["demarc"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .target(name: "DemarcCore"),
+        .target(name: "DemarcReaders", dependencies: ["DemarcCore", "CLibXML2"]),
+        .target(name: "DemarcRules", dependencies: ["DemarcCore", "DemarcReaders", .product(name: "Yams", package: "Yams")]),
+        .target(name: "DemarcEngine", dependencies: ["DemarcCore", "DemarcReaders", "DemarcRules"]),
+        .target(name: "DemarcReports", dependencies: ["DemarcCore", "DemarcRules", "DemarcEngine"]),
+        .target(name: "DemarcCLI", dependencies: [
+            "DemarcCore", "DemarcReaders", "DemarcRules", "DemarcEngine", "DemarcReports",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "demarc", dependencies: ["DemarcCLI"]),
+        .testTarget(name: "DemarcCoreTests", dependencies: ["DemarcCore"]),
+        .testTarget(name: "DemarcReadersTests", dependencies: ["DemarcReaders"]),
+        .testTarget(name: "DemarcRulesTests", dependencies: ["DemarcRules"]),
+        .testTarget(name: "DemarcEngineTests", dependencies: ["DemarcEngine", "DemarcRules", "DemarcReports"]),
+        .testTarget(name: "CLITests", dependencies: ["DemarcCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,3 @@
+import DemarcCore
+import DemarcReaders
+import DemarcRules

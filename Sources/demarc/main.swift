@@ -1,0 +1,3 @@
+import DemarcCLI
+
+Demarc.runMain()
