@@ -67,3 +67,17 @@ public enum Severity: String, Sendable, Hashable, CaseIterable, Comparable {
 
     public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
 }
+
+/// Date formats (RULES.md, Fields).
+public enum DateFormat: Sendable, Hashable {
+    case isoDate            // yyyy-MM-dd (default)
+    case dottedDMY          // dd.MM.yyyy
+    case compactYMD         // yyyyMMdd
+    case compactDMY         // ddMMyyyy
+    case slashedMDY         // MM/dd/yyyy
+    case dayMonth           // ddMM; year from the preset or the field's `year:`
+    case isoDateTime        // ISO 8601 with or without offset (default for datetime)
+    /// A datetime pattern made of yyyy MM dd HH mm ss (and SSS) and literal separators.
+    case pattern(String)
+}
+

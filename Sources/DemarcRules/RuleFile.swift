@@ -107,19 +107,6 @@ public enum Repeated: String, Sendable, Hashable, CaseIterable {
     case sum, count, join, first, last
 }
 
-/// Date formats (RULES.md, Fields).
-public enum DateFormat: Sendable, Hashable {
-    case isoDate            // yyyy-MM-dd (default)
-    case dottedDMY          // dd.MM.yyyy
-    case compactYMD         // yyyyMMdd
-    case compactDMY         // ddMMyyyy
-    case slashedMDY         // MM/dd/yyyy
-    case dayMonth           // ddMM; year from the preset or the field's `year:`
-    case isoDateTime        // ISO 8601 with or without offset (default for datetime)
-    /// A datetime pattern made of yyyy MM dd HH mm ss (and SSS) and literal separators.
-    case pattern(String)
-}
-
 /// Negate a value when another column holds one of these values (`sign:`).
 public struct SignDef: Sendable, Hashable {
     public var selector: FieldSelector

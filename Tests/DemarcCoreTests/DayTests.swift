@@ -1,0 +1,25 @@
+import XCTest
+@testable import DemarcCore
+
+final class DayTests: XCTestCase {
+    func testCivilRoundTrip() {
+        XCTAssertEqual(Day(year: 1970, month: 1, day: 1)?.daysSinceEpoch, 0)
+        XCTAssertEqual(Day(year: 2026, month: 11, day: 30)?.isoText, "2026-11-30")
+        XCTAssertNil(Day(year: 2026, month: 2, day: 29))
+        XCTAssertNotNil(Day(year: 2024, month: 2, day: 29))
+        for n in stride(from: -800_000, to: 800_000, by: 997) {
+            let day = Day(daysSinceEpoch: Int32(n))
+            let c = day.civil
+            XCTAssertEqual(Day(year: c.year, month: c.month, day: c.day), day)
+        }
+    }
+
+    func testSHA256() {
+        XCTAssertEqual(SHA256.hex(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(SHA256.hex([UInt8]()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        let long = Array(repeating: UInt8(ascii: "a"), count: 1_000_000)
+        var h = SHA256()
+        for chunk in stride(from: 0, to: long.count, by: 4093) { h.update(long[chunk..<min(chunk + 4093, long.count)]) }
+        XCTAssertEqual(h.finalizeHex(), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+}
