@@ -51,8 +51,12 @@ public struct ColumnProfile: Sendable, Hashable {
     /// The first few distinct values in file order.
     public var examples: [String]
 
-    /// Unique, never empty, and more than one record: a key the rules could match on.
-    public var isKeyCandidate: Bool { unique == true && empties == 0 && values > 1 }
+    /// Text or integer, unique, never empty, more than one record: a key the rules could match on.
+    /// (Unique amounts and timestamps happen by chance; they are not keys.)
+    public var isKeyCandidate: Bool {
+        guard unique == true, empties == 0, values > 1 else { return false }
+        return type == .text || type == .integer
+    }
 }
 
 /// One distinct value and how often it occurs.
