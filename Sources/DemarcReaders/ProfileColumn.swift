@@ -50,6 +50,9 @@ public struct ColumnProfile: Sendable, Hashable {
     public var valueCounts: [ValueCount]?
     /// The first few distinct values in file order.
     public var examples: [String]
+    /// XML: whether the path matched more than once within one record (a rule needs
+    /// `repeated:` there); nil for CSV.
+    public var repeatsInRecord: Bool? = nil
 
     /// Text or integer, unique, never empty, more than one record: a key the rules could match on.
     /// (Unique amounts and timestamps happen by chance; they are not keys.)
@@ -170,6 +173,9 @@ struct ColumnProfiler {
         var maxScale: Int?
         if values > 0 {
             type = .text
+            // A constant 0 (or 1) says nothing about being a bool: the next candidate decides.
+            var alive = self.alive
+            if case .bool(zeroOne: true) = candidates[0].type, distinctOverflow || counts.count < 2 { alive &= ~1 }
             if alive != 0 {
                 let i = alive.trailingZeroBitCount
                 type = candidates[i].type
@@ -180,6 +186,7 @@ struct ColumnProfiler {
         var unique: Bool? = !repeated
         if uniquenessUnknown || (distinctOverflow && !repeated && limits.uniqueness <= limits.distinct) { unique = nil }
         if repeated { unique = false }
+        if values == 0 { unique = nil }
         var valueCounts: [ValueCount]?
         if !distinctOverflow && counts.count <= limits.lowCardinality && counts.count * limits.minimumRepeat <= values {
             valueCounts = counts.map { ValueCount(value: $0.key, count: $0.value) }

@@ -87,35 +87,55 @@ extension FileProfile {
         out.append("sha256: \(summary.sha256)")
         out.append("")
         out.append("columns:")
-        for column in columns { out.append(contentsOf: column.textLines) }
+        let empty = columns.filter { $0.type == .empty }
+        for column in columns where column.type != .empty { out.append(contentsOf: column.textLines) }
+        if !empty.isEmpty {
+            out.append("")
+            out.append("empty columns: " + empty.map { "\($0.position). \($0.label)" }.joined(separator: ", "))
+        }
         out.append("")
-        let keys = keyCandidates.map { $0.name.isEmpty ? "#\($0.position)" : $0.name }
+        let keys = keyCandidates.map(\.label)
         out.append("key candidates: \(keys.isEmpty ? "none" : keys.joined(separator: ", "))")
         return out.joined(separator: "\n") + "\n"
     }
 }
 
 extension ColumnProfile {
+    /// The name, or `#position` for a column without one.
+    var label: String { name.isEmpty ? "#\(position)" : name }
+
     var textLines: [String] {
         var type = self.type.description
         if let maxScale { type += ", up to \(maxScale) places" }
         let distinctText = distinctExact ? "\(distinct) distinct" : "more than \(distinct) distinct"
-        var facts = "\(values) values, \(empties) empty, \(distinctText)"
+        var facts = "\(values) \(values == 1 ? "value" : "values"), \(empties) empty, \(distinctText)"
         switch unique {
         case .some(true) where isKeyCandidate: facts += ", unique: key candidate"
         case .some(true): facts += ", unique"
         case .some(false): break
-        case .none: facts += ", uniqueness unknown"
+        case .none: facts += values == 0 ? "" : ", uniqueness unknown"
         }
-        let label = name.isEmpty ? "#\(position)" : name
+        if repeatsInRecord == true { facts += ", repeats within a record (first shown)" }
         var lines = ["  \(position). \(label): \(type)", "      \(facts)"]
         if let valueCounts {
-            for item in valueCounts { lines.append("      '\(item.value)' \(item.count)") }
+            for item in valueCounts { lines.append("      '\(escapedForText(item.value))' \(item.count)") }
         } else if !examples.isEmpty {
-            lines.append("      e.g. " + examples.map { "'\($0)'" }.joined(separator: ", "))
+            lines.append("      e.g. " + examples.map { "'\(shortened(escapedForText($0)))'" }.joined(separator: ", "))
         }
         return lines
     }
+}
+
+/// A value on one line: line breaks, TAB and other control characters written as escapes.
+func escapedForText(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return text }
+    let quoted = JSONObject.quote(text)
+    return String(quoted.dropFirst().dropLast())
+}
+
+/// At most 40 characters, with `…` where it was cut.
+func shortened(_ text: String) -> String {
+    text.count <= 40 ? text : String(text.prefix(39)) + "…"
 }
 
 // MARK: - JSON for tools
@@ -197,6 +217,7 @@ extension ColumnProfile {
             o.add("value_counts", raw: "null")
         }
         o.add("examples", raw: JSONObject.array(examples.map(JSONObject.quote)))
+        if let repeatsInRecord { o.add("repeats_in_record", raw: repeatsInRecord ? "true" : "false") }
         return o.text
     }
 }

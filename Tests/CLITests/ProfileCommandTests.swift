@@ -3,50 +3,10 @@ import XCTest
 
 /// `demarc profile` as a user runs it: the built binary, its standard output and exit code.
 final class ProfileCommandTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static var samples: URL { root.deletingLastPathComponent().appendingPathComponent("shared/samples") }
-
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    func demarc(_ arguments: [String]) throws -> Run {
-        let binary = Self.root.appendingPathComponent(".build/debug/demarc")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw XCTSkip("no built binary at \(binary.path); run `swift build` first")
-        }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = Self.root
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
-    }
-
-    func sample(_ path: String) throws -> String {
-        let url = Self.samples.appendingPathComponent(path)
-        guard FileManager.default.fileExists(atPath: url.path) else { throw XCTSkip("sample \(path) not present") }
-        return url.path
-    }
-
-    func json(_ run: Run) throws -> [String: Any] {
-        let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8))
-        return try XCTUnwrap(object as? [String: Any])
-    }
-
-    func column(_ profile: [String: Any], _ name: String) throws -> [String: Any] {
-        let columns = try XCTUnwrap(profile["columns"] as? [[String: Any]])
-        return try XCTUnwrap(columns.first { $0["name"] as? String == name }, "no column \(name)")
-    }
+    func demarc(_ arguments: [String]) throws -> ProfileCLI.Run { try ProfileCLI.demarc(arguments) }
+    func sample(_ path: String) throws -> String { try ProfileCLI.sample(path) }
+    func json(_ run: ProfileCLI.Run) throws -> [String: Any] { try ProfileCLI.json(run) }
+    func column(_ profile: [String: Any], _ name: String) throws -> [String: Any] { try ProfileCLI.column(profile, name) }
 
     // MARK: - CSV
 
@@ -136,5 +96,77 @@ final class ProfileCommandTests: XCTestCase {
             XCTAssertEqual(run.stdout, "")
             XCTAssertFalse(run.stderr.isEmpty)
         }
+    }
+}
+
+/// DATEV and XML through the binary.
+final class ProfileCommandFormatTests: XCTestCase {
+    let cli = ProfileCLI.self
+
+    func testDatevSampleIsDetected() throws {
+        let path = try cli.sample("datev-ledermann/EXTF_Buchungsstapel.csv")
+        let run = try cli.demarc(["profile", path])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("format: datev (EXTF metadata line)"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("encoding: windows-1252"))
+        XCTAssertTrue(run.stdout.contains("delimiter: ';'"))
+        XCTAssertTrue(run.stdout.contains("date_from: 2018-02-01"))
+        XCTAssertTrue(run.stdout.contains("1. Umsatz (ohne Soll/Haben-Kz): decimal (mark ',', no thousands mark), up to 2 places"))
+        XCTAssertTrue(run.stdout.contains("10. Belegdatum: date (ddMM)"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("empty columns: 3. WKZ Umsatz, 4. Kurs"))
+        let json = try cli.json(try cli.demarc(["profile", path, "--json"]))
+        XCTAssertEqual(json["format"] as? String, "datev")
+        XCTAssertEqual((json["datev_header"] as? [String: Any])?["format_category"] as? String, "21")
+        XCTAssertEqual(try cli.column(json, "Belegdatum")["format"] as? String, "ddMM")
+    }
+
+    func testSaftWithoutRecordListsRepeatingElements() throws {
+        let path = try cli.sample("saft-pt/saft_idemo599999999.xml")
+        let run = try cli.demarc(["profile", path])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("encoding: windows-1252 (XML declaration)"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("  /AuditFile/SourceDocuments/SalesInvoices/Invoice  24\n"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("  /AuditFile/SourceDocuments/SalesInvoices/Invoice/Line  31\n"))
+        XCTAssertFalse(run.stdout.contains("  /AuditFile/Header"))
+        let json = try cli.json(try cli.demarc(["profile", path, "--json"]))
+        let paths = try XCTUnwrap(json["repeating_elements"] as? [[String: Any]]).compactMap { $0["path"] as? String }
+        XCTAssertEqual(paths, paths.sorted())
+        XCTAssertTrue(json["record"] is NSNull)
+    }
+
+    func testSaftWithRecord() throws {
+        let path = try cli.sample("saft-pt/saft_idemo599999999.xml")
+        let run = try cli.demarc(["profile", path, "--record", "/AuditFile/SourceDocuments/SalesInvoices/Invoice", "--json"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let json = try cli.json(run)
+        XCTAssertEqual(json["records"] as? Int, 24)
+        let invoice = try cli.column(json, "InvoiceNo")
+        XCTAssertEqual(invoice["key_candidate"] as? Bool, true)
+        XCTAssertEqual(invoice["position"] as? Int, 1)
+        let status = try cli.column(json, "DocumentStatus/InvoiceStatus")
+        let values = try XCTUnwrap(status["value_counts"] as? [[String: Any]]).compactMap { $0["value"] as? String }
+        XCTAssertEqual(values, ["A", "N", "R"])
+        XCTAssertEqual(try cli.column(json, "DocumentTotals/GrossTotal")["type"] as? String, "decimal")
+        XCTAssertEqual(try cli.column(json, "InvoiceDate")["format"] as? String, "yyyy-MM-dd")
+        XCTAssertEqual(try cli.column(json, "Line/ProductCode")["repeats_in_record"] as? Bool, true)
+        let anyDepth = try cli.demarc(["profile", path, "--record", "//Invoice", "--json"])
+        XCTAssertEqual(anyDepth.stdout.replacingOccurrences(of: "\"//Invoice\"", with: "\"/AuditFile/SourceDocuments/SalesInvoices/Invoice\""),
+                       run.stdout)
+    }
+
+    func testXMLRecordPathMatchingNothingIsExit3() throws {
+        let path = try cli.sample("saft-pt/saft_idemo599999999.xml")
+        let run = try cli.demarc(["profile", path, "--record", "/AuditFile/Nothing"])
+        XCTAssertEqual(run.status, 3)
+        XCTAssertTrue(run.stderr.hasSuffix("error: no element matches '/AuditFile/Nothing'\n"), run.stderr)
+    }
+
+    func testDoctypeIsExit3() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("demarc-doctype-\(UUID().uuidString).xml")
+        try Data("<?xml version=\"1.0\"?>\n<!DOCTYPE a [<!ENTITY x \"yyyy\">]>\n<a><b>&x;</b></a>".utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let run = try cli.demarc(["profile", url.path, "--record", "/a"])
+        XCTAssertEqual(run.status, 3)
+        XCTAssertTrue(run.stderr.contains("DOCTYPE"), run.stderr)
     }
 }
