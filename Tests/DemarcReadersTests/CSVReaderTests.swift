@@ -212,3 +212,17 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertEqual(outcome.summary.malformed, 0)
     }
 }
+
+final class CSVFixtureTests: XCTestCase {
+    func testMixedLineEndsFixture() throws {
+        let outcome = try readFile(fixture("csv/mixed_line_ends.csv"),
+                                   fields: [FieldRequest(.column("id")), FieldRequest(.column("name"))])
+        XCTAssertEqual(outcome.records.map(\.line), [2, 3, 5, 7, 8])
+        XCTAssertEqual(outcome.rows, [["1", "Müller, Hans"], ["2", "Line\r\nbreak"], ["3", "5\" disk"],
+                                      ["4", "unterminated,40.00"], ["5", "ok"]])
+        XCTAssertEqual(outcome.records.map(\.malformed?.reason), [nil, nil, nil, .unterminatedQuote, nil])
+        XCTAssertEqual(outcome.summary.lineEnds, ["LF", "CRLF", "CR"])
+        XCTAssertEqual(outcome.summary.records, 5)
+        XCTAssertEqual(outcome.summary.malformed, 1)
+    }
+}
