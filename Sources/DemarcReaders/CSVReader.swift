@@ -13,6 +13,8 @@ public final class CSVReader {
     var capturesRawBytes = false
     /// The raw bytes read, when `capturesRawBytes` was set.
     private(set) var captured: [UInt8] = []
+    /// Raw bytes per `read` call; tests make it tiny to put chunk boundaries everywhere.
+    var chunkSize = DecodedInput.defaultChunkSize
     /// Called with the decoded text of line 1 when it lies before the header line.
     var firstLineHook: ((UnsafeBufferPointer<UInt8>) throws -> Void)?
 
@@ -30,7 +32,8 @@ public final class CSVReader {
         if capturesRawBytes { source.captured = [] }
         defer { if capturesRawBytes { captured = source.captured ?? [] } }
         let run = CSVRun(input: DecodedInput(source: source, displayName: input.displayName,
-                                             declared: options.encoding, onChunk: onChunk),
+                                             declared: options.encoding, onChunk: onChunk,
+                                             chunkSize: chunkSize),
                          options: options, displayName: input.displayName)
         run.firstLineHook = firstLineHook
         return try run.read(fields: fields, sink: sink)
@@ -113,7 +116,7 @@ final class CSVRun {
             if let found = CSVScanner.physicalLine(window.base, from: window.start, limit: window.end, atEnd: input.atEnd) {
                 return found
             }
-            try input.fill(minimum: max(DecodedInput.chunkSize, window.end - window.start))
+            try input.fill(minimum: max(input.chunkSize, window.end - window.start))
         }
     }
 
@@ -206,7 +209,7 @@ final class CSVRun {
             case .needMore:
                 // Read at least as much as is pending, so a long record is rescanned a
                 // logarithmic number of times, not once per chunk.
-                try input.fill(minimum: max(DecodedInput.chunkSize, window.end - window.start))
+                try input.fill(minimum: max(input.chunkSize, window.end - window.start))
             case .unterminated:
                 let startLine = CSVScanner.physicalLine(window.base, from: window.start, limit: window.end, atEnd: true)
                     ?? (window.end, window.end, [])

@@ -38,14 +38,14 @@ extension CSVRun {
         while true {
             if pos >= end {
                 if atEnd { return }
-                try refill(minimum: DecodedInput.chunkSize)
+                try refill(minimum: input.chunkSize)
                 continue
             }
             let first = base[pos]
             if first == 0x0A || first == 0x0D {
                 // An entirely empty line: no record, but a line.
                 guard let empty = CSVScanner.physicalLine(base, from: pos, limit: end, atEnd: atEnd) else {
-                    try refill(minimum: DecodedInput.chunkSize)
+                    try refill(minimum: input.chunkSize)
                     continue
                 }
                 lineEnds.formUnion(empty.lineEnd)
@@ -60,7 +60,7 @@ extension CSVRun {
             case .needMore:
                 // At least as much as is pending, so that a record longer than a chunk is
                 // rescanned a logarithmic number of times, not once per chunk.
-                try refill(minimum: max(DecodedInput.chunkSize, end - pos))
+                try refill(minimum: max(input.chunkSize, end - pos))
                 continue
             case .unterminated:
                 extent = unterminatedRecord(scanner, base: base, from: pos, end: end, spans: &spans)
