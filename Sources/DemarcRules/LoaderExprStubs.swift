@@ -28,7 +28,12 @@ public enum ExprParser {
 /// Stand-in checker: everything has the expected type.
 public enum TypeChecker {
     public static func check(_ expr: Expr, in scope: TypeScope, expected: ExprType?) -> Result<ExprType, [Diagnostic]> {
-        .success(expected ?? .text)
+        if let expected { return .success(expected) }
+        if expr.text.contains("*") || expr.text.contains("+") || expr.text.contains(" - ") { return .success(.decimal) }
+        let parts = expr.text.split(separator: ".").map(String.init)
+        let source = parts.count == 2 ? parts[0] : scope.bareSource
+        if let source, let type = scope.sources[source]?.fields[parts.last ?? ""] { return .success(type) }
+        return .success(.text)
     }
 }
 
