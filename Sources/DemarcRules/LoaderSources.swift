@@ -53,9 +53,10 @@ extension RuleFileBuilder {
     private func readSource(_ name: String, keyNode: Node, _ node: Node) -> SourceDraft? {
         guard let map = reader.map(node, known: Self.sourceKeys, what: "source '\(name)'") else { return nil }
         let what = "source '\(name)'"
-        var format = SourceFormat.csv
+        // An unknown format is taken from what the source says, so one typo is one problem.
+        var format = map.has("xml") ? SourceFormat.xml : .csv
         if let value = map["format"] {
-            format = choice(value, what: "format", [("csv", .csv), ("xml", .xml), ("datev", .datev)]) ?? .csv
+            format = choice(value, what: "format", [("csv", .csv), ("xml", .xml), ("datev", .datev)]) ?? format
         }
         var file: String?
         var fileAsWritten: String?

@@ -134,13 +134,15 @@ final class RuleFileBuilder {
 
     /// The rule file, or nil when it is too broken to build (the reader has the problems).
     func build(_ root: Node, sha256: String) -> RuleFile? {
+        // A file of another format is not checked against this one's keys.
+        if let version = root.mapping?["demarc"], reader.isInteger(version), version.int != 1 {
+            reader.error(version, "unsupported rule format '\(version.scalar?.string ?? "")'; this demarc reads format 1")
+            return nil
+        }
         guard let top = reader.map(root, known: Self.topKeys, what: "the rule file") else { return nil }
         if let version = top["demarc"] {
-            if !(reader.isInteger(version) && version.int == 1) {
-                let written = version.scalar?.string ?? ""
-                reader.error(version, "unsupported rule format '\(written)'; this demarc reads format 1")
-                // A file of another format is not checked against this one's keys.
-                if reader.isInteger(version) { return nil }
+            if !reader.isInteger(version) {
+                reader.error(version, "unsupported rule format '\(version.scalar?.string ?? "")'; this demarc reads format 1")
             }
         } else {
             reader.error(root, "missing required key 'demarc' in the rule file (write 'demarc: 1')")
@@ -179,13 +181,6 @@ final class RuleFileBuilder {
         if let found = options.first(where: { $0.0 == text }) { return found.1 }
         reader.error(node, "unknown \(what) '\(text)'" + suggestion(text, options.map(\.0)))
         return nil
-    }
-
-    /// `"; did you mean 'x'?"`, or the list of what is allowed when nothing is close.
-    func suggestion(_ word: String, _ candidates: [String]) -> String {
-        let close = didYouMean(word, candidates)
-        if !close.isEmpty || candidates.isEmpty { return close }
-        return "; expected " + candidates.map { "'\($0)'" }.joined(separator: ", ")
     }
 
     // MARK: - Calendar, match, implicit
