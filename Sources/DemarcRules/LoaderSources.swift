@@ -54,9 +54,10 @@ extension RuleFileBuilder {
         guard let map = reader.map(node, known: Self.sourceKeys, what: "source '\(name)'") else { return nil }
         let what = "source '\(name)'"
         // An unknown format is taken from what the source says, so one typo is one problem.
-        var format = map.has("xml") ? SourceFormat.xml : .csv
+        var format = SourceFormat.csv
         if let value = map["format"] {
-            format = choice(value, what: "format", [("csv", .csv), ("xml", .xml), ("datev", .datev)]) ?? format
+            format = choice(value, what: "format", [("csv", .csv), ("xml", .xml), ("datev", .datev)])
+                ?? (map.has("xml") ? .xml : .csv)
         }
         var file: String?
         var fileAsWritten: String?
