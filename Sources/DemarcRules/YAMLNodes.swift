@@ -195,9 +195,9 @@ final class YAMLReader {
 
 // MARK: - Names
 
-/// `"; did you mean 'x'?"` when a candidate is close to `word`, else "".
+/// `"; did you mean 'x'?"` when a candidate is close to `word` (`Suggest.closest`), else "".
 func didYouMean(_ word: String, _ candidates: [String]) -> String {
-    guard let best = closestName(to: word, among: candidates) else { return "" }
+    guard let best = Suggest.closest(word, among: candidates) else { return "" }
     return "; did you mean '\(best)'?"
 }
 
@@ -206,47 +206,6 @@ func suggestion(_ word: String, _ candidates: [String]) -> String {
     let close = didYouMean(word, candidates)
     if !close.isEmpty || candidates.isEmpty { return close }
     return "; expected " + candidates.map { "'\($0)'" }.joined(separator: ", ")
-}
-
-/// The candidate closest to `word`, when it is close enough to be a typo: a prefix either way
-/// (`warn` → `warning`), or an edit distance (transpositions count once) of at most a third
-/// of the longer word, and at least 2.
-func closestName(to word: String, among candidates: [String]) -> String? {
-    let target = Array(word.lowercased().unicodeScalars)
-    guard !target.isEmpty else { return nil }
-    var best: (String, Int)?
-    for candidate in candidates.sorted() {
-        let other = Array(candidate.lowercased().unicodeScalars)
-        var distance = editDistance(target, other)
-        let isPrefix = target.count >= 3 && (other.starts(with: target) || target.starts(with: other))
-        if isPrefix { distance = min(distance, 1) }
-        let limit = max(2, max(target.count, other.count) / 3)
-        if distance <= limit, distance < min(target.count, other.count) || isPrefix,
-           distance < (best?.1 ?? Int.max) {
-            best = (candidate, distance)
-        }
-    }
-    return best?.0
-}
-
-/// Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps.
-private func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
-    for i in 0...a.count { table[i][0] = i }
-    for j in 0...b.count { table[0][j] = j }
-    for i in 1...a.count {
-        for j in 1...b.count {
-            let cost = a[i - 1] == b[j - 1] ? 0 : 1
-            var value = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
-            if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                value = min(value, table[i - 2][j - 2] + 1)
-            }
-            table[i][j] = value
-        }
-    }
-    return table[a.count][b.count]
 }
 
 /// Whether `name` matches `[a-z][a-z0-9_]*` (sources, classes, fields).

@@ -175,7 +175,8 @@ final class LoaderFieldTests: XCTestCase {
         XCTAssertEqual(file.source("acc")?.field("net")?.type, .integer)
     }
 
-    func testDerivedFieldTakesOnlyType() {
+    func testDerivedFieldTakesOnlyType() throws {
+        try requireExpressions()
         assertErrors(crmField("net: { expr: 'amount', required: true }"), [
             "r.yaml:10:30: error: 'required' does not apply to a derived field ('expr')",
         ])

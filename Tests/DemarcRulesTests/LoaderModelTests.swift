@@ -15,6 +15,7 @@ func ruleFixture(_ name: String) -> String {
 /// A complete valid rule file loads into the model it describes.
 final class LoaderModelTests: XCTestCase {
     func testCompleteFileLoadsEveryFeature() throws {
+        try requireExpressions()
         let path = ruleFixture("complete.yaml")
         let file = try RuleFileLoader.load(path: path)
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
@@ -39,6 +40,7 @@ final class LoaderModelTests: XCTestCase {
     }
 
     func testCSVSource() throws {
+        try requireExpressions()
         let path = ruleFixture("complete.yaml")
         let crm = try XCTUnwrap(try RuleFileLoader.load(path: path).source("crm"))
         let folder = (path as NSString).deletingLastPathComponent
@@ -90,6 +92,7 @@ final class LoaderModelTests: XCTestCase {
     }
 
     func testXMLSource() throws {
+        try requireExpressions()
         let path = ruleFixture("complete.yaml")
         let accounting = try XCTUnwrap(try RuleFileLoader.load(path: path).source("accounting"))
         XCTAssertEqual(accounting.file, "/data/saft.xml")
@@ -117,6 +120,7 @@ final class LoaderModelTests: XCTestCase {
     }
 
     func testDatevPresetDefaults() throws {
+        try requireExpressions()
         let path = ruleFixture("complete.yaml")
         let datev = try XCTUnwrap(try RuleFileLoader.load(path: path).source("datev"))
         XCTAssertEqual(datev.format, .datev)
@@ -131,6 +135,7 @@ final class LoaderModelTests: XCTestCase {
     }
 
     func testRules() throws {
+        try requireExpressions()
         let path = ruleFixture("complete.yaml")
         let rules = try RuleFileLoader.load(path: path).rules
         func kind(_ index: Int) -> RuleKind { rules[index].kind }
@@ -180,6 +185,7 @@ final class LoaderModelTests: XCTestCase {
     }
 
     func testChecksumOfTextAndDefaults() throws {
+        try requireExpressions()
         let yaml = """
         demarc: 1
         sources:

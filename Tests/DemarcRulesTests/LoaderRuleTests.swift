@@ -65,7 +65,7 @@ final class LoaderRuleTests: XCTestCase {
         ])
         assertErrors(rules("  - id: a\n    counterpart: { of: crm, on: acc }\n"), [
             "r.yaml:28:5: error: missing required key 'in' in 'counterpart'",
-            "r.yaml:28:29: error: unknown key 'on'; did you mean 'in'?",
+            "r.yaml:28:29: error: unknown key 'on'; did you mean 'of'?",
         ])
     }
 

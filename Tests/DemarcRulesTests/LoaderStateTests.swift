@@ -77,6 +77,7 @@ final class LoaderStateTests: XCTestCase {
     }
 
     func testClassifyForm() throws {
+        try requireExpressions()
         let yaml = crmState("    state:\n      classify:\n        - booked: \"stage == 'Won'\"\n        - open: |\n            amount > 0\n")
         let crm = try XCTUnwrap(try RuleFileLoader.load(yaml: yaml, path: "r.yaml").source("crm"))
         guard case .byCondition(let list)? = crm.state else { return XCTFail("form 2 expected") }
@@ -98,7 +99,8 @@ final class LoaderStateTests: XCTestCase {
         ])
     }
 
-    func testClassifyClassName() {
+    func testClassifyClassName() throws {
+        try requireExpressions()
         assertErrors(crmState("    state: { classify: [ Open: 'true' ] }\n"), [
             "r.yaml:10:26: error: class name 'Open' must match [a-z][a-z0-9_]*",
         ])

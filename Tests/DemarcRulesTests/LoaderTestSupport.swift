@@ -54,3 +54,11 @@ func validFile(sources extra: String = "", crmFields: String = "", rules: String
     \(rules)
     """
 }
+
+/// Skips a test that needs the expression parser of branch `expr` while it is still a stand-in.
+func requireExpressions() throws {
+    let position = SourcePosition(file: "t", line: 1, column: 1)
+    if case .failure = ExprParser.parse("true", at: position) {
+        throw XCTSkip("the expression parser is not implemented yet (branch expr)")
+    }
+}

@@ -125,8 +125,8 @@ final class LoaderTopLevelTests: XCTestCase {
     }
 
     func testUnknownImplicitSeverity() {
-        assertErrors(validFile(top: "implicit: { missing-key: warn }\n"), [
-            "r.yaml:2:26: error: unknown severity 'warn'; did you mean 'warning'?",
+        assertErrors(validFile(top: "implicit: { missing-key: warnig }\n"), [
+            "r.yaml:2:26: error: unknown severity 'warnig'; did you mean 'warning'?",
         ])
     }
 
