@@ -88,6 +88,11 @@ public enum RuleFileLoader {
         return index
     }
 
+    private static func lowercasedFirst(_ text: String) -> String {
+        guard let first = text.first else { return text }
+        return first.lowercased() + text.dropFirst()
+    }
+
     private static func yamlDiagnostic(_ error: Error, path: String, yaml: String) -> Diagnostic {
         func at(_ mark: Mark, _ message: String) -> Diagnostic {
             Diagnostic(SourcePosition(file: path, line: mark.line, column: mark.column), message)
@@ -100,7 +105,7 @@ public enum RuleFileLoader {
              .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
             let while_ = context.map { " \($0.text)" } ?? ""
-            return at(mark, "invalid yaml: \(problem)\(while_)")
+            return at(mark, "invalid yaml: \(lowercasedFirst(problem))\(while_)")
         case .duplicatedKeysInMapping(let duplicates, let context):
             let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
             return at(context.mark, "duplicate key \(names)")
@@ -109,7 +114,7 @@ public enum RuleFileLoader {
             if let offset {
                 line += yaml.unicodeScalars.prefix(max(0, offset)).filter { $0 == "\n" }.count
             }
-            return Diagnostic(SourcePosition(file: path, line: line, column: 1), "invalid yaml: \(problem)")
+            return Diagnostic(SourcePosition(file: path, line: line, column: 1), "invalid yaml: \(lowercasedFirst(problem))")
         default:
             return Diagnostic(SourcePosition(file: path, line: 1, column: 1), "invalid yaml: \(error)")
         }

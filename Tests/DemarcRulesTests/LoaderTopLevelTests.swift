@@ -177,3 +177,24 @@ final class LoaderTopLevelTests: XCTestCase {
         XCTAssertEqual(top.source("crm")?.file, "in/crm.csv")
     }
 }
+
+/// Hostile rule files end in a diagnostic, never a crash.
+final class LoaderHostileTests: XCTestCase {
+    func testDeepNestingIsAnError() {
+        let yaml = "demarc: 1\nx: " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        let errors = loadErrors(yaml)
+        XCTAssertEqual(errors.count, 1)
+        XCTAssertTrue(errors.first?.hasPrefix("r.yaml:2:") ?? false, "\(errors)")
+    }
+
+    func testWrongShapesEverywhere() {
+        let yaml = "demarc: 1\nsources: [a]\nrules: { a: 1 }\nmatch: 3\nimplicit: []\ncalendar: x\n"
+        assertErrors(yaml, [
+            "r.yaml:2:10: error: 'sources' must be a mapping",
+            "r.yaml:3:8: error: 'rules' must be a list of rules",
+            "r.yaml:4:8: error: 'match' must be a mapping",
+            "r.yaml:5:11: error: 'implicit' must be a mapping",
+            "r.yaml:6:11: error: 'calendar' must be a mapping",
+        ])
+    }
+}
