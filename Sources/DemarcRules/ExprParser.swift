@@ -143,75 +143,103 @@ struct Parser {
         return make(.binary(op, l.expr, r.expr), l.start, r.end, height: height)
     }
 
-    // MARK: - Levels
+    // MARK: - Operators by precedence climbing
+    //
+    // One function handles every binary level, so a nesting level costs about three stack
+    // frames (expression, prefix, primary) instead of one per precedence level: deep but legal
+    // input stays far from the stack limit of secondary threads.
 
-    mutating func parseExpression() throws -> Parsed {
-        var left = try parseAnd()
-        while isWord("or") {
-            let op = advance()
-            left = try binary(.or, left, try parseAnd(), at: op)
-        }
-        return left
-    }
-
-    mutating func parseAnd() throws -> Parsed {
-        var left = try parseNot()
-        while isWord("and") {
-            let op = advance()
-            left = try binary(.and, left, try parseNot(), at: op)
-        }
-        return left
-    }
-
-    mutating func parseNot() throws -> Parsed {
-        guard isWord("not") else { return try parseComparison() }
-        let op = advance()
-        try enter(op)
-        let operand = try parseNot()
-        depth -= 1
-        return make(.unary(.not, operand.expr), op.start, operand.end, height: operand.height + 1)
+    /// Binding strength, loosest first.
+    enum Precedence: Int, Comparable {
+        case any = 0, or, and, not, comparison, additive, multiplicative, unary
+        static func < (a: Precedence, b: Precedence) -> Bool { a.rawValue < b.rawValue }
     }
 
     static let comparisons: [String: BinaryOperator] = [
         "==": .equal, "!=": .notEqual, "<": .less, "<=": .lessOrEqual, ">": .greater, ">=": .greaterOrEqual,
     ]
 
-    mutating func parseComparison() throws -> Parsed {
-        let left = try parseAdditive()
-        let result: Parsed
-        if case .symbol(let s) = current.kind, let op = Parser.comparisons[s] {
-            let t = advance()
-            result = try binary(op, left, try parseAdditive(), at: t)
-        } else if isWord("in") {
-            advance_()
-            result = try parseMembership(left, negated: false)
-        } else if isWord("not") {
-            let t = advance()
-            guard isWord("in") else { throw unexpected(current, expecting: "'in' after 'not'") }
-            _ = t
-            advance_()
-            result = try parseMembership(left, negated: true)
-        } else if isWord("is") {
-            result = try parseStateTest(left)
-        } else if isWord("exists") || isWord("missing") {
-            let t = advance()
-            let source = try sourceName(left, before: spelling(t))
-            result = make(.presence(source: source, exists: spelling(t) == "exists"), left.start, t.end, height: 1)
-        } else {
-            return left
+    /// The binary operator at the current token and its precedence.
+    func binaryOperator() -> (BinaryOperator, Precedence)? {
+        switch current.kind {
+        case .identifier("or"): return (.or, .or)
+        case .identifier("and"): return (.and, .and)
+        case .symbol("+"): return (.add, .additive)
+        case .symbol("-"): return (.subtract, .additive)
+        case .symbol("*"): return (.multiply, .multiplicative)
+        case .symbol("/"): return (.divide, .multiplicative)
+        case .symbol(let s): return Parser.comparisons[s].map { ($0, .comparison) }
+        default: return nil
         }
-        if case .symbol(let s) = current.kind, Parser.comparisons[s] != nil {
-            throw Diagnostic(locator.position(current.start),
-                             "comparisons do not chain, join them with 'and' before '\(s)'")
+    }
+
+    /// Whether the current token continues a comparison (`in`, `not in`, `is`, `exists`, `missing`).
+    var atComparisonWord: Bool {
+        isWord("in") || isWord("not") || isWord("is") || isWord("exists") || isWord("missing")
+    }
+
+    mutating func parseExpression(_ minimum: Precedence = .any) throws -> Parsed {
+        var left = try parsePrefix(minimum)
+        var compared = false
+        while true {
+            if let (op, precedence) = binaryOperator(), precedence >= minimum {
+                if precedence == .comparison && compared { throw chained(current) }
+                let t = advance()
+                let next = Precedence(rawValue: precedence.rawValue + 1) ?? .unary
+                left = try binary(op, left, try parseExpression(next), at: t)
+                compared = precedence == .comparison
+            } else if atComparisonWord, minimum <= .comparison {
+                if compared { throw chained(current) }
+                left = try parseComparisonWord(left)
+                compared = true
+            } else {
+                return left
+            }
         }
-        if isWord("in") || isWord("is") || isWord("exists") || isWord("missing") {
-            throw Diagnostic(locator.position(current.start),
-                             "comparisons do not chain, join them with 'and' before '\(spelling(current))'")
+    }
+
+    func chained(_ t: ExprToken) -> Diagnostic {
+        Diagnostic(locator.position(t.start), "comparisons do not chain, join them with 'and' before '\(spelling(t))'")
+    }
+
+    /// `not`, unary `-` or a primary.
+    mutating func parsePrefix(_ minimum: Precedence) throws -> Parsed {
+        if isWord("not"), minimum <= .not {
+            let op = advance()
+            try enter(op)
+            let operand = try parseExpression(.not)
+            depth -= 1
+            return make(.unary(.not, operand.expr), op.start, operand.end, height: operand.height + 1)
         }
-        return result
+        if isSymbol("-") {
+            let op = advance()
+            try enter(op)
+            let operand = try parsePrefix(.unary)
+            depth -= 1
+            return make(.unary(.negate, operand.expr), op.start, operand.end, height: operand.height + 1)
+        }
+        return try parsePrimary()
     }
 
     mutating func advance_() { _ = advance() }
+
+    /// `in [..]`, `not in [..]`, `is [not] class`, `exists`, `missing` after `left`.
+    mutating func parseComparisonWord(_ left: Parsed) throws -> Parsed {
+        if isWord("in") {
+            advance_()
+            return try parseMembership(left, negated: false)
+        }
+        if isWord("not") {
+            advance_()
+            guard isWord("in") else { throw unexpected(current, expecting: "'in' after 'not'") }
+            advance_()
+            return try parseMembership(left, negated: true)
+        }
+        if isWord("is") { return try parseStateTest(left) }
+        let t = advance()
+        let source = try sourceName(left, before: spelling(t))
+        return make(.presence(source: source, exists: spelling(t) == "exists"), left.start, t.end, height: 1)
+    }
 
     mutating func parseMembership(_ left: Parsed, negated: Bool) throws -> Parsed {
         let open = current
@@ -221,7 +249,7 @@ struct Parser {
         var elements: [Parsed] = []
         if !isSymbol("]") {
             while true {
-                elements.append(try parseAdditive())
+                elements.append(try parseExpression(.additive))
                 if isSymbol(",") { advance_(); continue }
                 break
             }
@@ -229,9 +257,8 @@ struct Parser {
         guard isSymbol("]") else { throw unexpected(current, expecting: "',' or ']' in the list") }
         let close = advance()
         depth -= 1
-        let height = (elements.map(\.height).max() ?? 0).advanced(by: 1)
-        let h = max(height, left.height + 1)
-        return make(.membership(left.expr, elements.map(\.expr), negated: negated), left.start, close.end, height: h)
+        let height = max(elements.map(\.height).max() ?? 0, left.height) + 1
+        return make(.membership(left.expr, elements.map(\.expr), negated: negated), left.start, close.end, height: height)
     }
 
     mutating func parseStateTest(_ left: Parsed) throws -> Parsed {
@@ -259,32 +286,5 @@ struct Parser {
             return name
         }
         throw Diagnostic(left.expr.position, "expected a source name before '\(word)', found '\(left.expr.text)'")
-    }
-
-    mutating func parseAdditive() throws -> Parsed {
-        var left = try parseMultiplicative()
-        while isSymbol("+") || isSymbol("-") {
-            let t = advance()
-            left = try binary(t.kind == .symbol("+") ? .add : .subtract, left, try parseMultiplicative(), at: t)
-        }
-        return left
-    }
-
-    mutating func parseMultiplicative() throws -> Parsed {
-        var left = try parseUnary()
-        while isSymbol("*") || isSymbol("/") {
-            let t = advance()
-            left = try binary(t.kind == .symbol("*") ? .multiply : .divide, left, try parseUnary(), at: t)
-        }
-        return left
-    }
-
-    mutating func parseUnary() throws -> Parsed {
-        guard isSymbol("-") else { return try parsePrimary() }
-        let op = advance()
-        try enter(op)
-        let operand = try parseUnary()
-        depth -= 1
-        return make(.unary(.negate, operand.expr), op.start, operand.end, height: operand.height + 1)
     }
 }
