@@ -1,0 +1,60 @@
+import DemarcCore
+import DemarcRules
+
+/// What the evaluator sees of one case: prefixed fields, presence, classes and counts.
+struct CaseContext: EvaluationContext {
+    let store: CaseStore
+    let caseIndex: Int
+    let asOf: Day
+
+    func value(source: String?, field: String) -> Value {
+        guard let source, let table = store.table(source), let f = table.fieldIndex[field] else { return .unknown }
+        return table.caseValue(caseIndex, field: f)
+    }
+
+    func isPresent(source: String) -> Bool {
+        guard let table = store.table(source) else { return false }
+        return table.caseRow[caseIndex] >= 0
+    }
+
+    func stateClass(source: String) -> StateClass? {
+        store.table(source)?.stateClass(caseIndex)
+    }
+
+    func count(source: String) -> Int {
+        store.table(source)?.caseCount(caseIndex) ?? 0
+    }
+
+    func header(_ name: String) -> Value { .unknown }
+}
+
+/// A finding before ordering, truncation and materialization of its records' values.
+struct FindingDraft {
+    /// The check's position: rules in file order, then the implicit checks.
+    var rank: Int
+    var rule: String
+    var kind: String
+    var severity: Severity
+    var key: [String]
+    var message: String
+    var fixIn: String?
+    var fingerprint: String
+    /// Well-formed records shown, per source (table order), in file order.
+    var records: [(source: Int, records: [Int])]
+    /// A malformed record shown instead (`malformed-record`): table and entry index.
+    var malformed: (source: Int, entry: Int)?
+    /// Tie-breakers after key and fingerprint (DETAILS.md 24).
+    var sourceRank: Int
+    var line: Int
+    var fieldRank: Int
+
+    /// Result order (DETAILS.md 24).
+    static func precedes(_ a: FindingDraft, _ b: FindingDraft) -> Bool {
+        if a.rank != b.rank { return a.rank < b.rank }
+        if a.key != b.key { return keyLess(a.key, b.key) }
+        if a.fingerprint != b.fingerprint { return a.fingerprint < b.fingerprint }
+        if a.sourceRank != b.sourceRank { return a.sourceRank < b.sourceRank }
+        if a.line != b.line { return a.line < b.line }
+        return a.fieldRank < b.fieldRank
+    }
+}
