@@ -58,3 +58,6 @@ struct FindingDraft {
         return a.fieldRank < b.fieldRank
     }
 }
+
+/// The rule file's calendar (not Foundation's, which files importing Foundation also see).
+typealias Calendar = DemarcRules.Calendar
