@@ -47,6 +47,8 @@ struct FindingDraft {
     var sourceRank: Int
     var line: Int
     var fieldRank: Int
+    /// Open until a baseline or waiver says otherwise.
+    var status: FindingStatus = .open
 
     /// Result order (DETAILS.md 24).
     static func precedes(_ a: FindingDraft, _ b: FindingDraft) -> Bool {

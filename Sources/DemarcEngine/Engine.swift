@@ -35,6 +35,7 @@ public enum Engine {
             case .warning: summary.warning += 1
             case .info: summary.info += 1
             }
+            if d.status.counts { summary.failing[d.severity, default: 0] += 1 }
             if perRule.last?.0 == d.rule { perRule[perRule.count - 1].1 += 1 } else { perRule.append((d.rule, 1)) }
             if let limit = options.maxFindings, perRule[perRule.count - 1].1 > limit { continue }
             listed.append(materialize(d, tables: tables))
@@ -134,7 +135,7 @@ public enum Engine {
             let table = tables[s]
             records.append(SourceRecords(source: table.def.name, records: rows.map(table.findingRecord)))
         }
-        return Finding(rule: d.rule, kind: d.kind, severity: d.severity, key: d.key, message: d.message,
+        return Finding(rule: d.rule, kind: d.kind, severity: d.severity, status: d.status, key: d.key, message: d.message,
                        fixIn: d.fixIn, fingerprint: d.fingerprint, records: records)
     }
 

@@ -94,12 +94,22 @@ public struct RunSummary: Sendable, Hashable {
     public var waived: Int
     /// Rules with findings only, in result order, with their full counts.
     public var byRule: [RuleCount]
+    /// Findings whose status can fail the run (open, expired-waiver), per severity; not written.
+    public var failing: [Severity: Int] = [:]
 
     /// Makes a summary.
     public init(findings: Int = 0, error: Int = 0, warning: Int = 0, info: Int = 0,
                 baselined: Int = 0, waived: Int = 0, byRule: [RuleCount] = []) {
         self.findings = findings; self.error = error; self.warning = warning; self.info = info
         self.baselined = baselined; self.waived = waived; self.byRule = byRule
+    }
+}
+
+extension RunResult {
+    /// Whether a finding at or above `severity` with a failing status exists (nil: `never`).
+    public func fails(at severity: Severity?) -> Bool {
+        guard let severity else { return false }
+        return summary.failing.contains { $0.key >= severity && $0.value > 0 }
     }
 }
 

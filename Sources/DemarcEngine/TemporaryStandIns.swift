@@ -171,3 +171,7 @@ public final class DatevReader {
         throw DemarcError.internalError("datev stand-in")
     }
 }
+
+public enum RuleFileLoader {
+    public static func load(path: String) throws -> RuleFile { throw DemarcError.usage("rule loader stand-in") }
+}
