@@ -89,68 +89,6 @@ extension DemarcRules.Calendar {
     }
 }
 
-/// Naive CSV stand-in: comma only, double quotes, header on line 1.
-public final class CSVReader {
-    let input: InputFile
-    let options: CSVOptions
-    public init(input: InputFile, options: CSVOptions) { self.input = input; self.options = options }
-    public func read(fields: [FieldRequest]?, onChunk: ((UnsafeRawBufferPointer) -> Void)? = nil,
-                     sink: RecordSink) throws -> ReadSummary {
-        guard let path = input.path, let data = FileManager.default.contents(atPath: path) else {
-            throw DemarcError.unreadableInput(SourcePosition(file: input.displayName, line: 0), "cannot open")
-        }
-        var summary = ReadSummary()
-        summary.sha256 = SHA256.hex([UInt8](data))
-        let text = String(decoding: data, as: UTF8.self)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
-        func cells(_ line: String) -> [String] {
-            var out: [String] = [], cur = "", quoted = false
-            for ch in line {
-                if ch == "\"" { quoted.toggle(); continue }
-                if ch == "," && !quoted { out.append(cur); cur = ""; continue }
-                cur.append(ch)
-            }
-            out.append(cur)
-            return out
-        }
-        guard let headerLine = lines.first else { return summary }
-        let header = cells(headerLine)
-        summary.header = header
-        let reqs = fields ?? header.map { FieldRequest(.column($0)) }
-        var columns: [Int] = []
-        for r in reqs {
-            switch r.selector {
-            case .column(let name):
-                guard let i = header.firstIndex(of: name) else {
-                    throw DemarcError.unreadableInput(SourcePosition(file: input.displayName, line: 1), "no column '\(name)'")
-                }
-                columns.append(i)
-            case .position(let p): columns.append(p - 1)
-            case .path: columns.append(-1)
-            }
-        }
-        var record = RawRecord()
-        for (n, line) in lines.enumerated().dropFirst() where !line.isEmpty {
-            let cs = cells(line)
-            record.reset(fieldCount: reqs.count)
-            record.line = n + 1
-            if cs.count != header.count {
-                record.malformed = MalformedRecord(reason: .wrongFieldCount,
-                                                   detail: "expected \(header.count) fields, found \(cs.count)", raw: line)
-            }
-            for (i, c) in columns.enumerated() where c >= 0 && c < cs.count {
-                let start = record.bytes.count
-                record.bytes.append(contentsOf: cs[c].utf8)
-                record.fields[i] = start..<record.bytes.count
-            }
-            summary.records += 1
-            if record.malformed != nil { summary.malformed += 1 }
-            try sink(&record)
-        }
-        return summary
-    }
-}
-
 public final class XMLRecordReader {
     public init(input: InputFile, options: XMLOptions) {}
     public func read(fields: [FieldRequest], sink: RecordSink) throws -> ReadSummary {
