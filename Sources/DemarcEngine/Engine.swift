@@ -86,7 +86,7 @@ public enum Engine {
             if let input = overrides[source.name] {
                 inputs.append(input)
             } else if let path = source.file {
-                inputs.append(.file(path))
+                inputs.append(InputFile(displayName: source.fileAsWritten ?? path, path: path))
             } else {
                 throw DemarcError.usage("source '\(source.name)' has no file; give --source \(source.name)=PATH")
             }

@@ -110,6 +110,3 @@ public final class DatevReader {
     }
 }
 
-public enum RuleFileLoader {
-    public static func load(path: String) throws -> RuleFile { throw DemarcError.usage("rule loader stand-in") }
-}

@@ -17,7 +17,7 @@ public struct TextReport: Report {
             } else {
                 place = result.rules.file
             }
-            let key = f.key.isEmpty ? "" : " (key \(f.key.joined(separator: ", ")))"
+            let key = f.key.isEmpty ? "" : " (key \(f.key.map { $0.isEmpty ? "''" : $0 }.joined(separator: ", ")))"
             out += "\(place): \(f.severity.rawValue): [\(f.rule)] \(f.message)\(key)\n"
         }
         if !result.summary.byRule.isEmpty && !result.findings.isEmpty { out += "\n" }
