@@ -140,7 +140,7 @@ enum CaseBuilder {
         for c in 0..<caseCount where caseRow[c] >= 0 {
             let base = Int(caseRow[c]) * table.width
             for f in 0..<table.width { box.values[f] = groupRows[base + f] }
-            caseState[c] = classifier.classify(context, calendar: calendar)
+            caseState[c] = classifier.classify(box.values, context: context, calendar: calendar, rowIsInBox: true)
         }
         table.caseState = caseState
     }

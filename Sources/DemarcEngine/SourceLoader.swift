@@ -24,111 +24,139 @@ struct SourceLoader {
         switch def.format {
         case .csv:
             let reader = CSVReader(input: input, options: def.csv)
-            let sink = try makeSink(table, plan: plan)
-            table.readSummary = try reader.read(fields: plan.requests, onChunk: nil, sink: sink)
+            table.readSummary = try readRecords(into: table, plan: plan) { sink in
+                try reader.read(fields: plan.requests, onChunk: nil, sink: sink)
+            }
         case .xml:
-            let options = def.xml ?? XMLOptions(record: "")
-            let reader = XMLRecordReader(input: input, options: options)
-            let sink = try makeSink(table, plan: plan)
-            table.readSummary = try reader.read(fields: plan.requests, sink: sink)
+            let reader = XMLRecordReader(input: input, options: def.xml ?? XMLOptions(record: ""))
+            table.readSummary = try readRecords(into: table, plan: plan) { sink in
+                try reader.read(fields: plan.requests, sink: sink)
+            }
         case .datev:
             let reader = DatevReader(input: input, overrides: def.csv)
             let header = try reader.readHeader()
             table.header = header
             plan.setPeriod(header.period)
-            let sink = try makeSink(table, plan: plan)
-            table.readSummary = try reader.read(fields: plan.requests, sink: sink)
+            table.readSummary = try readRecords(into: table, plan: plan) { sink in
+                try reader.read(fields: plan.requests, sink: sink)
+            }
         }
         return table
     }
 
     // MARK: - Per record
 
-    private func makeSink(_ table: SourceTable, plan: RequestPlan) throws -> RecordSink {
-        let box = RowBox(width: table.width)
+    /// Decodes every record the reader delivers into `table`.
+    ///
+    /// The sink is a non-escaping closure over local arrays, so the hot loop has no dynamic
+    /// exclusivity checks and no per-field copies of `FieldDef` (both showed in profiles).
+    private func readRecords(into table: SourceTable, plan: RequestPlan,
+                             read: (RecordSink) throws -> ReadSummary) throws -> ReadSummary {
+        let width = table.width
+        let box = RowBox(width: width)
         let context = RowContext(source: def.name, fieldIndex: table.fieldIndex, row: box,
                                  headerValues: table.header, asOf: asOf)
         let classifier = StateClassifier(def, fieldIndex: table.fieldIndex)
-        let derived = derivedOrder(def)
+        let derived = derivedOrder(def).compactMap { d in def.fields[d].expr.map { (d, $0) } }
         let keyFields = def.key.map { table.fieldIndex[$0] ?? -1 }
         let classifyRecords = classifier.hasState && def.cardinality == .one
-        let fields = def.fields
+        let names = def.fields.map(\.name)
+        let required = def.fields.map(\.required)
+        let repeated = def.fields.map(\.repeated)
+        let negatives = def.fields.map { $0.sign?.negative ?? [] }
+        let directFields = (0..<width).filter { plan.fieldRequest[$0] != nil }
         let calendar = self.calendar
         let normalizer = self.normalizer
         let file = input.displayName
 
-        return { raw in
-            table.recordCount += 1
-            let recordIndex = Int32(truncatingIfNeeded: table.lines.count)
+        var recordCount = 0
+        var row = [Value](repeating: .unknown, count: width)
+        var rows = RowStore(width: width)
+        var lines: [Int32] = []
+        var keys: [String] = []
+        var keyMissing: [Bool] = []
+        var recordState: [Int16] = []
+        var issues: [ValueIssue] = []
+        var malformed: [MalformedEntry] = []
+
+        let summary = try read { raw in
+            recordCount += 1
+            let recordIndex = Int32(truncatingIfNeeded: lines.count)
             let isMalformed = raw.malformed != nil
-            for f in 0..<fields.count {
-                guard let request = plan.fieldRequest[f] else { continue }
-                let field = fields[f]
-                var parsed: ParsedValue
-                var rawText: String? = nil
-                if let repeated = field.repeated {
-                    parsed = plan.repeatedValue(raw, request: request, spec: plan.specs[f], mode: repeated)
-                } else if request < raw.fields.count, let range = raw.fields[request] {
+            for f in directFields {
+                let request = plan.fieldRequest[f] ?? 0
+                let parsed: ParsedValue
+                var range: Range<Int>? = nil
+                if let mode = repeated[f] {
+                    parsed = plan.repeatedValue(raw, request: request, spec: plan.specs[f], mode: mode)
+                } else if request < raw.fields.count, let r = raw.fields[request] {
+                    range = r
                     parsed = raw.bytes.withUnsafeBytes { all in
-                        ValueParser.parse(UnsafeRawBufferPointer(rebasing: all[range]), as: plan.specs[f])
+                        ValueParser.parse(UnsafeRawBufferPointer(rebasing: all[r]), as: plan.specs[f])
                     }
-                    if case .invalid = parsed { rawText = String(decoding: raw.bytes[range], as: UTF8.self) }
                 } else {
                     parsed = .empty
                 }
-                var value: Value
                 switch parsed {
                 case .empty:
-                    value = .unknown
-                    if field.required && !isMalformed {
-                        let line = raw.line
-                        table.valueIssues.append(ValueIssue(
-                            record: recordIndex, field: Int32(f),
-                            message: "required field '\(field.name)' is empty at \(file):\(line)"))
+                    row[f] = .unknown
+                    if required[f] && !isMalformed {
+                        issues.append(ValueIssue(record: recordIndex, field: Int32(f),
+                                                 message: "required field '\(names[f])' is empty at \(file):\(raw.line)"))
                     }
                 case .value(let v):
-                    value = v
+                    row[f] = v
                 case .invalid(let why):
-                    value = .unknown
+                    row[f] = .unknown
                     if !isMalformed {
-                        let line = raw.line
-                        table.valueIssues.append(ValueIssue(
-                            record: recordIndex, field: Int32(f),
-                            message: "field '\(field.name)' at \(file):\(line) has '\(rawText ?? "")': \(why)"))
+                        let text = range.map { String(decoding: raw.bytes[$0], as: UTF8.self) } ?? ""
+                        issues.append(ValueIssue(record: recordIndex, field: Int32(f),
+                                                 message: "field '\(names[f])' at \(file):\(raw.line) has '\(text)': \(why)"))
                     }
                 }
-                if let signRequest = plan.signRequest[f], let sign = field.sign,
-                   plan.isNegative(raw, request: signRequest, negative: sign.negative) {
-                    value = negate(value)
+                if let signRequest = plan.signRequest[f],
+                   plan.isNegative(raw, request: signRequest, negative: negatives[f]) {
+                    row[f] = negate(row[f])
                 }
-                box.values[f] = value
             }
-            for d in derived {
-                if let expr = fields[d].expr {
-                    box.values[d] = Evaluator.evaluate(expr, in: context, calendar: calendar)
+            if !derived.isEmpty {
+                box.values = row
+                for (d, expr) in derived {
+                    let v = Evaluator.evaluate(expr, in: context, calendar: calendar)
+                    box.values[d] = v
                 }
+                row = box.values
             }
             if let detail = raw.malformed {
-                table.malformed.append(MalformedEntry(line: raw.line, values: box.values, detail: detail))
+                malformed.append(MalformedEntry(line: raw.line, values: row, detail: detail))
                 return
             }
-            table.rows.append(contentsOf: box.values)
-            table.lines.append(Int32(clamping: raw.line))
+            rows.append(row)
+            lines.append(Int32(clamping: raw.line))
             // Key: the parts' text, normalized, joined by U+001F.
             var key = ""
             var allEmpty = true
             for (p, f) in keyFields.enumerated() {
-                let part = f >= 0 ? normalizer.normalize(keyText(box.values[f])) : ""
+                let part = f >= 0 ? normalizer.normalize(keyText(row[f])) : ""
                 if !part.isEmpty { allEmpty = false }
                 if p > 0 { key.append("\u{1F}") }
                 key.append(part)
             }
-            table.keys.append(key)
-            table.keyMissing.append(allEmpty)
+            keys.append(key)
+            keyMissing.append(allEmpty)
             if classifyRecords {
-                table.recordState.append(classifier.classify(context, calendar: calendar))
+                recordState.append(classifier.classify(row, context: context, calendar: calendar))
             }
         }
+        table.recordCount = recordCount
+        table.rows = rows
+        table.lines = lines
+        table.keys = keys
+        table.keyMissing = keyMissing
+        table.recordState = recordState
+        table.valueIssues = issues
+        table.malformed = malformed
+        return summary
     }
 }
 

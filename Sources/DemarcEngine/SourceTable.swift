@@ -56,7 +56,7 @@ final class SourceTable: @unchecked Sendable {
 
     // MARK: - Well-formed records
 
-    var rows: [Value] = []
+    var rows: RowStore
     var lines: [Int32] = []
     var keys: [String] = []
     var keyMissing: [Bool] = []
@@ -88,6 +88,7 @@ final class SourceTable: @unchecked Sendable {
         for (i, name) in fieldNames.enumerated() where index[name] == nil { index[name] = i }
         fieldIndex = index
         classes = def.state?.classes ?? []
+        rows = RowStore(width: fieldNames.count)
     }
 
     var isGrouped: Bool { def.cardinality == .many }
@@ -100,13 +101,13 @@ final class SourceTable: @unchecked Sendable {
     }
 
     /// A field of a well-formed record.
-    @inline(__always) func value(record: Int, field: Int) -> Value { rows[record * width + field] }
+    @inline(__always) func value(record: Int, field: Int) -> Value { rows[record, field] }
 
     /// A field of the source's row in a case (the record, or the group's aggregate).
     @inline(__always) func caseValue(_ caseIndex: Int, field: Int) -> Value {
         let row = Int(caseRow[caseIndex])
         if row < 0 { return .unknown }
-        return isGrouped ? groupRows[row * width + field] : rows[row * width + field]
+        return isGrouped ? groupRows[row * width + field] : rows[row, field]
     }
 
     /// The records kept in a case, in file order.
@@ -140,7 +141,7 @@ final class SourceTable: @unchecked Sendable {
     func findingRecord(_ record: Int) -> FindingRecord {
         var values: [FieldText] = []
         values.reserveCapacity(width)
-        for f in 0..<width { values.append(FieldText(fieldNames[f], rows[record * width + f].resultText)) }
+        for f in 0..<width { values.append(FieldText(fieldNames[f], rows[record, f].resultText)) }
         return FindingRecord(file: file, line: Int(lines[record]), values: values)
     }
 

@@ -38,17 +38,19 @@ struct StateClassifier: Sendable {
         return true
     }
 
-    /// The class index, or `CaseState.unclassified`.
-    func classify(_ context: RowContext, calendar: Calendar?) -> Int16 {
+    /// The class index of `row`, or `CaseState.unclassified`. Form 2 evaluates over
+    /// `context`, whose box is filled with `row` first (unless it already holds it).
+    func classify(_ row: [Value], context: RowContext, calendar: Calendar?, rowIsInBox: Bool = false) -> Int16 {
         switch mode {
         case .none:
             return CaseState.unclassified
         case .byValue(let field, let table, let caseSensitive):
-            guard field >= 0, field < context.row.values.count else { return CaseState.unclassified }
-            let text = trimWhitespace(stateText(context.row.values[field]))
+            guard field >= 0, field < row.count else { return CaseState.unclassified }
+            let text = trimWhitespace(stateText(row[field]))
             let k = caseSensitive ? text : text.lowercased()
             return table[k] ?? CaseState.unclassified
         case .byCondition(let list):
+            if !rowIsInBox { context.row.values = row }
             for (index, condition) in list {
                 if case .bool(true) = Evaluator.evaluate(condition, in: context, calendar: calendar) {
                     return index
