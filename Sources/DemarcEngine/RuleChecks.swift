@@ -15,11 +15,14 @@ struct RuleChecker {
         case .counterpart, .agree: skipsMissingKeys = true
         default: skipsMissingKeys = false
         }
+        let (mustHave, mustLack) = presence(rule.kind)
         for c in 0..<store.count {
             if skipsMissingKeys && store.missing[c] { continue }
-            let context = CaseContext(store: store, caseIndex: c, asOf: asOf)
             // The kind's cheap presence test first: it never changes the outcome.
-            guard mayFind(rule.kind, c) else { continue }
+            if mustHave.contains(where: { $0.caseRow[c] < 0 }) || mustLack.contains(where: { $0.caseRow[c] >= 0 }) {
+                continue
+            }
+            let context = CaseContext(store: store, caseIndex: c, asOf: asOf)
             if let condition = rule.where {
                 guard case .bool(true) = Evaluator.evaluate(condition, in: context, calendar: calendar) else { continue }
             }
@@ -28,16 +31,16 @@ struct RuleChecker {
         return drafts
     }
 
-    /// False when the kind cannot find anything in the case.
-    private func mayFind(_ kind: RuleKind, _ c: Int) -> Bool {
-        func present(_ s: String) -> Bool { (store.table(s)?.caseRow[c] ?? -1) >= 0 }
+    /// The sources a case must have, and must lack, for the kind to find anything.
+    private func presence(_ kind: RuleKind) -> (have: [SourceTable], lack: [SourceTable]) {
+        func tables(_ names: [String]) -> [SourceTable] { names.compactMap { store.table($0) } }
         switch kind {
-        case .definite(let s): return present(s)
-        case .counterpart(let a, let b): return present(a) && !present(b)
-        case .agree(let a, let b, _): return present(a) && present(b)
-        case .owned(_, let owner, _, _): return present(owner)
-        case .stale(let s, _, _, _): return present(s)
-        case .expect: return true
+        case .definite(let s): return (tables([s]), [])
+        case .counterpart(let a, let b): return (tables([a]), tables([b]))
+        case .agree(let a, let b, _): return (tables([a, b]), [])
+        case .owned(_, let owner, _, _): return (tables([owner]), [])
+        case .stale(let s, _, _, _): return (tables([s]), [])
+        case .expect: return ([], [])
         }
     }
 

@@ -41,7 +41,8 @@ public struct JSONReport: Report {
         for finding in result.findings { JSONReport.writeFinding(finding, to: &w) }
         w.endArray()
         w.endObject()
-        return w.bytes + [0x0A]
+        w.endLine()
+        return w.bytes
     }
 
     /// `summary` as an object.
@@ -104,20 +105,16 @@ public struct JSONLinesReport: Report {
 
     /// One compact line per listed finding, then the summary line.
     public func render(_ result: RunResult, options: ReportOptions) throws -> [UInt8] {
-        var out: [UInt8] = []
-        for finding in result.findings {
-            var w = JSONWriter(pretty: false)
-            JSONReport.writeFinding(finding, to: &w)
-            out += w.bytes
-            out.append(0x0A)
-        }
         var w = JSONWriter(pretty: false)
+        for finding in result.findings {
+            JSONReport.writeFinding(finding, to: &w)
+            w.endLine()
+        }
         w.beginObject()
         w.key("summary")
         JSONReport.writeSummary(result.summary, to: &w)
         w.endObject()
-        out += w.bytes
-        out.append(0x0A)
-        return out
+        w.endLine()
+        return w.bytes
     }
 }

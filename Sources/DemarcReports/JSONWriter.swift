@@ -62,6 +62,9 @@ public struct JSONWriter {
         bytes.append(contentsOf: "null".utf8)
     }
 
+    /// A line break after the last value (ends a document or a JSON Lines record).
+    public mutating func endLine() { bytes.append(0x0A) }
+
     /// `"name": "text"`.
     public mutating func field(_ name: String, _ text: String) { key(name); string(text) }
     /// `"name": 12`.
