@@ -48,8 +48,11 @@ struct CheckCommand: ParsableCommand {
         _ = try Engine.selectRules(file, only: only, skip: skip)
         let run = RunOptions(sourceOverrides: options.overrides, asOf: options.asOf, only: only, skip: skip,
                              maxFindings: maxFindings)
+        var clock = PhaseClock()
         let result = try Engine.run(file, options: run)
+        clock.lap("engine")
         try ReportWriter.write(result, targets: options.targets, options: ReportOptions(failOn: options.failOn))
+        clock.lap("reports")
         if !quiet { writeStandardError(TextReport.summaryLine(result) + "\n") }
         if result.fails(at: options.failOn) { throw ExitCode(1) }
     }

@@ -50,6 +50,34 @@ struct FindingDraft {
     /// Open until a baseline or waiver says otherwise.
     var status: FindingStatus = .open
 
+    /// The drafts in result order. Sorts small keys and permutes once: sorting the drafts
+    /// themselves moved large structs and cost 0.8 s for 160k findings.
+    static func sorted(_ drafts: [FindingDraft]) -> [FindingDraft] {
+        struct SortKey {
+            var rank: Int
+            var key: [String]
+            var fingerprint: String
+            var source: Int
+            var line: Int
+            var field: Int
+            var index: Int
+        }
+        var keys = drafts.enumerated().map { i, d in
+            SortKey(rank: d.rank, key: d.key, fingerprint: d.fingerprint, source: d.sourceRank,
+                    line: d.line, field: d.fieldRank, index: i)
+        }
+        keys.sort { a, b in
+            if a.rank != b.rank { return a.rank < b.rank }
+            if a.key != b.key { return keyLess(a.key, b.key) }
+            if a.fingerprint != b.fingerprint { return a.fingerprint < b.fingerprint }
+            if a.source != b.source { return a.source < b.source }
+            if a.line != b.line { return a.line < b.line }
+            if a.field != b.field { return a.field < b.field }
+            return a.index < b.index
+        }
+        return keys.map { drafts[$0.index] }
+    }
+
     /// Result order (DETAILS.md 24).
     static func precedes(_ a: FindingDraft, _ b: FindingDraft) -> Bool {
         if a.rank != b.rank { return a.rank < b.rank }

@@ -13,8 +13,11 @@ public enum Engine {
         let asOf = options.asOf ?? file.asOf ?? options.today ?? today()
         let normalizer = KeyNormalizer(file.match.normalize)
 
+        var clock = PhaseClock()
         let tables = try readSources(file, inputs: inputs, asOf: asOf, normalizer: normalizer)
+        clock.lap("read")
         let store = CaseBuilder.build(tables, asOf: asOf, calendar: file.calendar)
+        clock.lap("cases")
 
         var drafts: [FindingDraft] = []
         let checker = RuleChecker(store: store, asOf: asOf, calendar: file.calendar)
@@ -22,7 +25,9 @@ public enum Engine {
             drafts += checker.check(rule, rank: rank)
         }
         drafts += ImplicitChecker(store: store, severity: file.implicitSeverity, baseRank: file.rules.count).check()
-        drafts.sort(by: FindingDraft.precedes)
+        clock.lap("rules")
+        drafts = FindingDraft.sorted(drafts)
+        clock.lap("sort")
 
         // Summary over all findings; `--max-findings` limits what is listed per rule.
         var summary = RunSummary()
@@ -41,6 +46,7 @@ public enum Engine {
             listed.append(materialize(d, tables: tables))
         }
         summary.byRule = perRule.map { RuleCount(rule: $0.0, count: $0.1) }
+        clock.lap("findings")
 
         let sources = tables.map { t in
             SourceSummary(name: t.def.name, file: t.file, format: t.def.format.rawValue,
@@ -143,5 +149,22 @@ public enum Engine {
     static func today() -> Day {
         let seconds = Int64(Date().timeIntervalSince1970)
         return Day(daysSinceEpoch: Int32(clamping: seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400))
+    }
+}
+
+/// Phase timings on standard error when `DEMARC_TIMING` is set (for benchmarks).
+public struct PhaseClock {
+    /// Starts the clock.
+    public init() {}
+
+    private let enabled = ProcessInfo.processInfo.environment["DEMARC_TIMING"] != nil
+    private var last = DispatchTime.now().uptimeNanoseconds
+
+    /// Writes the time since the last lap.
+    public mutating func lap(_ phase: String) {
+        guard enabled else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        FileHandle.standardError.write(Data("timing: \(phase) \((now - last) / 1_000_000) ms\n".utf8))
+        last = now
     }
 }
