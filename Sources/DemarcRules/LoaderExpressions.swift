@@ -81,8 +81,10 @@ extension RuleFileBuilder {
                     if onStack.contains(dep) {
                         let members = stack.map(\.name).drop { $0 != dep }
                         if !members.contains(where: cyclic.contains) {
-                            let node = draft.derived.first { $0.name == dep }?.exprNode
-                            reader.error(node, "derived fields form a cycle: " + (members + [dep]).joined(separator: " -> "))
+                            if let node = draft.derived.first(where: { $0.name == dep })?.exprNode {
+                                reader.error(at: reader.textPosition(of: node),
+                                             "derived fields form a cycle: " + (members + [dep]).joined(separator: " -> "))
+                            }
                         }
                         cyclic.formUnion(members)
                     } else if !done.contains(dep) && parsed[dep] != nil {
@@ -111,7 +113,7 @@ extension RuleFileBuilder {
                                   bareSource: sourceName, header: header)
             guard let type = typeCheck(expr, in: scope, expected: nil) else { continue }
             guard let fieldType = FieldType(rawValue: type.rawValue) else {
-                reader.error(derived.exprNode, "derived field '\(name)' has type \(type.rawValue); a field must be text, decimal, integer, date, datetime or bool")
+                reader.error(at: reader.textPosition(of: derived.exprNode), "derived field '\(name)' has type \(type.rawValue); a field must be text, decimal, integer, date, datetime or bool")
                 continue
             }
             if let declared = derived.declared, declared != fieldType {

@@ -181,7 +181,7 @@ extension RuleFileBuilder {
                 if seen.contains(token) { return "datetime format '\(pattern)' has '\(token)' twice" }
                 seen.append(token)
                 rest = rest.dropFirst(token.count)
-            } else if "yMdHmsS".contains(c) {
+            } else if c.isASCII && c.isLetter && c != "T" && c != "Z" {
                 return "datetime format '\(pattern)' has an unknown part at '\(rest)'; use yyyy MM dd HH mm ss SSS and separators"
             } else {
                 rest = rest.dropFirst()

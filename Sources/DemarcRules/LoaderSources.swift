@@ -53,9 +53,11 @@ extension RuleFileBuilder {
     private func readSource(_ name: String, keyNode: Node, _ node: Node) -> SourceDraft? {
         guard let map = reader.map(node, known: Self.sourceKeys, what: "source '\(name)'") else { return nil }
         let what = "source '\(name)'"
+        // An unknown format is taken from what the source says, so one typo is one problem.
         var format = SourceFormat.csv
         if let value = map["format"] {
-            format = choice(value, what: "format", [("csv", .csv), ("xml", .xml), ("datev", .datev)]) ?? .csv
+            format = choice(value, what: "format", [("csv", .csv), ("xml", .xml), ("datev", .datev)])
+                ?? (map.has("xml") ? .xml : .csv)
         }
         var file: String?
         var fileAsWritten: String?

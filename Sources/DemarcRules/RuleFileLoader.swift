@@ -88,6 +88,11 @@ public enum RuleFileLoader {
         return index
     }
 
+    private static func lowercasedFirst(_ text: String) -> String {
+        guard let first = text.first else { return text }
+        return first.lowercased() + text.dropFirst()
+    }
+
     private static func yamlDiagnostic(_ error: Error, path: String, yaml: String) -> Diagnostic {
         func at(_ mark: Mark, _ message: String) -> Diagnostic {
             Diagnostic(SourcePosition(file: path, line: mark.line, column: mark.column), message)
@@ -100,7 +105,7 @@ public enum RuleFileLoader {
              .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
             let while_ = context.map { " \($0.text)" } ?? ""
-            return at(mark, "invalid yaml: \(problem)\(while_)")
+            return at(mark, "invalid yaml: \(lowercasedFirst(problem))\(while_)")
         case .duplicatedKeysInMapping(let duplicates, let context):
             let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
             return at(context.mark, "duplicate key \(names)")
@@ -109,7 +114,7 @@ public enum RuleFileLoader {
             if let offset {
                 line += yaml.unicodeScalars.prefix(max(0, offset)).filter { $0 == "\n" }.count
             }
-            return Diagnostic(SourcePosition(file: path, line: line, column: 1), "invalid yaml: \(problem)")
+            return Diagnostic(SourcePosition(file: path, line: line, column: 1), "invalid yaml: \(lowercasedFirst(problem))")
         default:
             return Diagnostic(SourcePosition(file: path, line: 1, column: 1), "invalid yaml: \(error)")
         }
@@ -134,13 +139,15 @@ final class RuleFileBuilder {
 
     /// The rule file, or nil when it is too broken to build (the reader has the problems).
     func build(_ root: Node, sha256: String) -> RuleFile? {
+        // A file of another format is not checked against this one's keys.
+        if let version = root.mapping?["demarc"], reader.isInteger(version), version.int != 1 {
+            reader.error(version, "unsupported rule format '\(version.scalar?.string ?? "")'; this demarc reads format 1")
+            return nil
+        }
         guard let top = reader.map(root, known: Self.topKeys, what: "the rule file") else { return nil }
         if let version = top["demarc"] {
-            if !(reader.isInteger(version) && version.int == 1) {
-                let written = version.scalar?.string ?? ""
-                reader.error(version, "unsupported rule format '\(written)'; this demarc reads format 1")
-                // A file of another format is not checked against this one's keys.
-                if reader.isInteger(version) { return nil }
+            if !reader.isInteger(version) {
+                reader.error(version, "unsupported rule format '\(version.scalar?.string ?? "")'; this demarc reads format 1")
             }
         } else {
             reader.error(root, "missing required key 'demarc' in the rule file (write 'demarc: 1')")
@@ -179,13 +186,6 @@ final class RuleFileBuilder {
         if let found = options.first(where: { $0.0 == text }) { return found.1 }
         reader.error(node, "unknown \(what) '\(text)'" + suggestion(text, options.map(\.0)))
         return nil
-    }
-
-    /// `"; did you mean 'x'?"`, or the list of what is allowed when nothing is close.
-    func suggestion(_ word: String, _ candidates: [String]) -> String {
-        let close = didYouMean(word, candidates)
-        if !close.isEmpty || candidates.isEmpty { return close }
-        return "; expected " + candidates.map { "'\($0)'" }.joined(separator: ", ")
     }
 
     // MARK: - Calendar, match, implicit

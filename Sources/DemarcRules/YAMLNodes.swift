@@ -94,7 +94,7 @@ final class YAMLReader {
                 continue
             }
             if !known.isEmpty && !known.contains(key) {
-                error(keyNode, "unknown key '\(key)'" + didYouMean(key, known))
+                error(keyNode, "unknown key '\(key)'" + suggestion(key, known))
                 continue
             }
             entries.append((key, keyNode, value))
@@ -195,39 +195,17 @@ final class YAMLReader {
 
 // MARK: - Names
 
-/// `"; did you mean 'x'?"` when a candidate is close to `word`, else "".
+/// `"; did you mean 'x'?"` when a candidate is close to `word` (`Suggest.closest`), else "".
 func didYouMean(_ word: String, _ candidates: [String]) -> String {
-    guard let best = closestName(to: word, among: candidates) else { return "" }
+    guard let best = Suggest.closest(word, among: candidates) else { return "" }
     return "; did you mean '\(best)'?"
 }
 
-/// The candidate closest to `word` by edit distance, when it is close enough to be a typo.
-func closestName(to word: String, among candidates: [String]) -> String? {
-    let target = Array(word.lowercased().unicodeScalars)
-    var best: (String, Int)?
-    for candidate in candidates.sorted() {
-        let other = Array(candidate.lowercased().unicodeScalars)
-        let distance = editDistance(target, other)
-        let limit = max(1, max(target.count, other.count) / 3)
-        if distance <= limit, distance < (best?.1 ?? Int.max) { best = (candidate, distance) }
-    }
-    return best?.0
-}
-
-private func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    var current = previous
-    for i in 1...a.count {
-        current[0] = i
-        for j in 1...b.count {
-            let cost = a[i - 1] == b[j - 1] ? 0 : 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-        }
-        swap(&previous, &current)
-    }
-    return previous[b.count]
+/// `"; did you mean 'x'?"`, or the list of what is allowed when nothing is close.
+func suggestion(_ word: String, _ candidates: [String]) -> String {
+    let close = didYouMean(word, candidates)
+    if !close.isEmpty || candidates.isEmpty { return close }
+    return "; expected " + candidates.map { "'\($0)'" }.joined(separator: ", ")
 }
 
 /// Whether `name` matches `[a-z][a-z0-9_]*` (sources, classes, fields).
