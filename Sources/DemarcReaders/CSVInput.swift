@@ -160,7 +160,10 @@ func systemReason(_ code: Int32) -> String {
 /// Reads raw chunks, hashes them, hands them to `onChunk` and decodes them into the window.
 final class DecodedInput {
     /// Raw bytes per `read` call: large, so that system calls do not show in profiles.
-    static let chunkSize = 1 << 20
+    static let defaultChunkSize = 1 << 20
+
+    /// Raw bytes per `read` call (tests use tiny chunks to exercise every boundary).
+    let chunkSize: Int
 
     let window: ByteWindow
     private let source: ByteSource
@@ -175,16 +178,17 @@ final class DecodedInput {
     private(set) var encodingSource: String
 
     init(source: ByteSource, displayName: String, declared: TextEncoding?,
-         onChunk: ((UnsafeRawBufferPointer) -> Void)?) {
+         onChunk: ((UnsafeRawBufferPointer) -> Void)?, chunkSize: Int = DecodedInput.defaultChunkSize) {
+        self.chunkSize = max(chunkSize, 4)
         self.source = source
         self.displayName = displayName
         self.onChunk = onChunk
         encoding = declared ?? .utf8
         encodingSource = declared == nil ? "default" : "declared"
         decoder = TextDecoder(encoding: encoding)
-        rawCapacity = DecodedInput.chunkSize + TextDecoder.maximumCarry
+        rawCapacity = self.chunkSize + TextDecoder.maximumCarry
         raw = .allocate(byteCount: rawCapacity, alignment: 16)
-        window = ByteWindow(capacity: 4 * DecodedInput.chunkSize)
+        window = ByteWindow(capacity: 4 * self.chunkSize)
     }
 
     deinit { raw.deallocate() }
@@ -196,7 +200,7 @@ final class DecodedInput {
     func begin() throws {
         var have = 0
         while have < 3 {
-            let n = try readRaw(at: have, count: DecodedInput.chunkSize - have)
+            let n = try readRaw(at: have, count: chunkSize - have)
             if n == 0 { atEnd = true; break }
             have += n
         }
@@ -219,11 +223,11 @@ final class DecodedInput {
 
     /// Reads at least `minimum` more raw bytes (or up to the end) and decodes them after the
     /// window's unconsumed bytes. Always makes progress or sets `atEnd`.
-    func fill(minimum: Int = DecodedInput.chunkSize) throws {
+    func fill(minimum: Int = 0) throws {
         window.compact()
         var got = 0
         repeat {
-            let n = try readRaw(at: 0, count: DecodedInput.chunkSize)
+            let n = try readRaw(at: 0, count: chunkSize)
             if n == 0 {
                 atEnd = true
                 window.reserve(16)

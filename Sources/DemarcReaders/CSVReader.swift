@@ -13,6 +13,8 @@ public final class CSVReader {
     var capturesRawBytes = false
     /// The raw bytes read, when `capturesRawBytes` was set.
     private(set) var captured: [UInt8] = []
+    /// Raw bytes per `read` call; tests make it tiny to put chunk boundaries everywhere.
+    var chunkSize = DecodedInput.defaultChunkSize
     /// Called with the decoded text of line 1 when it lies before the header line.
     var firstLineHook: ((UnsafeBufferPointer<UInt8>) throws -> Void)?
 
@@ -30,7 +32,8 @@ public final class CSVReader {
         if capturesRawBytes { source.captured = [] }
         defer { if capturesRawBytes { captured = source.captured ?? [] } }
         let run = CSVRun(input: DecodedInput(source: source, displayName: input.displayName,
-                                             declared: options.encoding, onChunk: onChunk),
+                                             declared: options.encoding, onChunk: onChunk,
+                                             chunkSize: chunkSize),
                          options: options, displayName: input.displayName)
         run.firstLineHook = firstLineHook
         return try run.read(fields: fields, sink: sink)
@@ -38,7 +41,7 @@ public final class CSVReader {
 }
 
 /// The state of one read: position, line number, header and what the summary collects.
-private final class CSVRun {
+final class CSVRun {
     let input: DecodedInput
     let window: ByteWindow
     let options: CSVOptions
@@ -48,11 +51,10 @@ private final class CSVRun {
     var line = 1
     var lineEnds: LineEnds = []
     var summary = ReadSummary()
-    let spans = FieldSpans()
+    var spans = FieldSpans()
     /// Per requested field, the 0-based column it reads; nil until known (no header, all columns).
     var slotColumns: [Int]?
     var expectedFieldCount: Int?
-    var record = RawRecord()
 
     init(input: DecodedInput, options: CSVOptions, displayName: String) {
         self.input = input
@@ -60,6 +62,8 @@ private final class CSVRun {
         self.options = options
         self.displayName = displayName
     }
+
+    deinit { spans.deallocate() }
 
     func read(fields: [FieldRequest]?, sink: RecordSink) throws -> ReadSummary {
         try input.begin()
@@ -112,7 +116,7 @@ private final class CSVRun {
             if let found = CSVScanner.physicalLine(window.base, from: window.start, limit: window.end, atEnd: input.atEnd) {
                 return found
             }
-            try input.fill(minimum: max(DecodedInput.chunkSize, window.end - window.start))
+            try input.fill(minimum: max(input.chunkSize, window.end - window.start))
         }
     }
 
@@ -141,7 +145,7 @@ private final class CSVRun {
         var bytes: [UInt8] = []
         for column in 0..<spans.count {
             bytes.removeAll(keepingCapacity: true)
-            appendField(column, quote: scanner.quote, to: &bytes)
+            spans.appendField(column, from: window.base, quote: scanner.quote, to: &bytes)
             var slice = bytes[...]
             if column == 0, slice.starts(with: [0xEF, 0xBB, 0xBF]) { slice = slice.dropFirst(3) }
             while let first = slice.first, first == 0x20 || first == 0x09 { slice = slice.dropFirst() }
@@ -190,7 +194,7 @@ private final class CSVRun {
 
     /// Scans the record at `window.start`, reading more as needed; nil at the end of the input.
     /// An unterminated quote yields its start line only, so reading resumes after it.
-    private func scanNext(_ scanner: CSVScanner) throws -> RecordExtent? {
+    func scanNext(_ scanner: CSVScanner) throws -> RecordExtent? {
         while true {
             if window.start >= window.end {
                 if input.atEnd { return nil }
@@ -198,19 +202,19 @@ private final class CSVRun {
                 continue
             }
             var extent = scanner.scanRecord(window.base, from: window.start, limit: window.end,
-                                            atEnd: input.atEnd, spans: spans)
+                                            atEnd: input.atEnd, spans: &spans)
             switch extent.status {
             case .complete:
                 return extent
             case .needMore:
                 // Read at least as much as is pending, so a long record is rescanned a
                 // logarithmic number of times, not once per chunk.
-                try input.fill(minimum: max(DecodedInput.chunkSize, window.end - window.start))
+                try input.fill(minimum: max(input.chunkSize, window.end - window.start))
             case .unterminated:
                 let startLine = CSVScanner.physicalLine(window.base, from: window.start, limit: window.end, atEnd: true)
                     ?? (window.end, window.end, [])
                 extent = scanner.scanRecord(window.base, from: window.start, limit: startLine.contentEnd,
-                                            atEnd: true, spans: spans)
+                                            atEnd: true, spans: &spans)
                 extent.status = .unterminated
                 extent.contentEnd = startLine.contentEnd
                 extent.next = startLine.next
@@ -218,97 +222,6 @@ private final class CSVRun {
                 extent.lineBreaks = startLine.lineEnd.isEmpty ? 0 : 1
                 return extent
             }
-        }
-    }
-
-    private func readRecords(_ scanner: CSVScanner, sink: RecordSink) throws {
-        while true {
-            if window.start >= window.end {
-                if input.atEnd { return }
-                try input.fill()
-                continue
-            }
-            let b = window.base[window.start]
-            if b == 0x0A || b == 0x0D {
-                // An entirely empty line: no record, but a line.
-                guard let empty = try nextPhysicalLine() else { return }
-                lineEnds.formUnion(empty.lineEnd)
-                line += 1
-                window.start = empty.next
-                continue
-            }
-            guard let extent = try scanNext(scanner) else { return }
-            try deliver(extent, quote: scanner.quote, sink: sink)
-            lineEnds.formUnion(extent.lineEnd)
-            line += extent.lineBreaks
-            window.start = extent.next
-        }
-    }
-
-    private func deliver(_ extent: RecordExtent, quote: UInt8, sink: RecordSink) throws {
-        let start = window.start
-        let fieldCount = spans.count
-        if slotColumns == nil { slotColumns = Array(0..<fieldCount) }
-        if expectedFieldCount == nil { expectedFieldCount = fieldCount }
-        let columns = slotColumns ?? []
-        record.reset(fieldCount: columns.count)
-        record.line = line
-        record.bytes.append(contentsOf: UnsafeBufferPointer(start: window.base + start, count: extent.contentEnd - start))
-        for slot in columns.indices {
-            let column = columns[slot]
-            guard column < fieldCount else { continue }
-            if spans.escaped[column] {
-                let from = record.bytes.count
-                appendField(column, quote: quote, to: &record.bytes)
-                record.fields[slot] = from..<record.bytes.count
-            } else {
-                record.fields[slot] = (spans.starts[column] - start)..<(spans.ends[column] - start)
-            }
-        }
-        if let malformed = diagnose(extent, fieldCount: fieldCount) {
-            record.malformed = malformed
-            summary.malformed += 1
-        }
-        summary.records += 1
-        try sink(&record)
-    }
-
-    private func diagnose(_ extent: RecordExtent, fieldCount: Int) -> MalformedRecord? {
-        let reason: MalformedReason
-        let detail: String
-        if window.hasMark(in: window.start..<max(extent.next, extent.contentEnd)) {
-            reason = .invalidEncoding
-            detail = "bytes invalid in \(input.encoding.rawValue)"
-        } else if extent.status == .unterminated {
-            reason = .unterminatedQuote
-            detail = "a quote opened on line \(line) is never closed"
-        } else if extent.textAfterQuote {
-            reason = .textAfterQuote
-            detail = "text after a closing quote"
-        } else if let expected = expectedFieldCount, expected != fieldCount {
-            reason = .wrongFieldCount
-            detail = "expected \(expected) fields, found \(fieldCount)"
-        } else {
-            return nil
-        }
-        let textLength = extent.contentEnd - window.start
-        let raw = String(decoding: UnsafeBufferPointer(start: window.base + window.start, count: textLength), as: UTF8.self)
-        return MalformedRecord(reason: reason, detail: detail, raw: raw)
-    }
-
-    /// Appends the text of `column`, undoubling the quotes of a quoted field.
-    private func appendField(_ column: Int, quote: UInt8, to bytes: inout [UInt8]) {
-        let p = window.base
-        var i = spans.starts[column]
-        let end = spans.ends[column]
-        guard spans.escaped[column] else {
-            bytes.append(contentsOf: UnsafeBufferPointer(start: p + i, count: end - i))
-            return
-        }
-        while i < end {
-            let b = p[i]
-            bytes.append(b)
-            i += (b == quote && i + 1 < end && p[i + 1] == quote) ? 2 : 1
         }
     }
 }

@@ -80,18 +80,14 @@ extension CSVScanner {
     /// The fields of one complete line of decoded text, quotes removed and undoubled.
     func splitLine(_ line: UnsafeBufferPointer<UInt8>) -> [String] {
         guard let base = line.baseAddress, !line.isEmpty else { return [""] }
-        let spans = FieldSpans()
-        _ = scanRecord(base, from: 0, limit: line.count, atEnd: true, spans: spans)
+        var spans = FieldSpans()
+        defer { spans.deallocate() }
+        _ = scanRecord(base, from: 0, limit: line.count, atEnd: true, spans: &spans)
         var fields: [String] = []
+        var bytes: [UInt8] = []
         for index in 0..<spans.count {
-            var bytes: [UInt8] = []
-            var i = spans.starts[index]
-            let end = spans.ends[index]
-            while i < end {
-                let b = base[i]
-                bytes.append(b)
-                i += (spans.escaped[index] && b == quote && i + 1 < end && base[i + 1] == quote) ? 2 : 1
-            }
+            bytes.removeAll(keepingCapacity: true)
+            spans.appendField(index, from: base, quote: quote, to: &bytes)
             fields.append(String(decoding: bytes, as: UTF8.self))
         }
         return fields

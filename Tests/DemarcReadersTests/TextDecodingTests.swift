@@ -98,7 +98,7 @@ final class TextDecodingTests: XCTestCase {
     }
 
     func testUTF8SequenceCutByAChunkBoundaryIsValid() throws {
-        let prefix = "a\n" + String(repeating: "x", count: DecodedInput.chunkSize - 3) + "\n"
+        let prefix = "a\n" + String(repeating: "x", count: DecodedInput.defaultChunkSize - 3) + "\n"
         let outcome = try readText(prefix + "€\n")
         XCTAssertEqual(outcome.summary.malformed, 0)
         XCTAssertEqual(outcome.rows.last, ["€"])
