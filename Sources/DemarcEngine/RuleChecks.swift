@@ -217,14 +217,21 @@ func day(_ v: Value) -> Day? {
     }
 }
 
-/// `14d`, `36h`, `90m`, `5s` or `250ms`: the largest whole unit.
+/// `14d`, `78d 6h`, `36h`, `5h 30m`, `90m`, `5s` or `250ms`: whole days and hours for long
+/// spans, the largest exact unit for short ones.
 func durationText(_ millis: Int64) -> String {
-    let units: [(Int64, String)] = [(86_400_000, "d"), (3_600_000, "h"), (60_000, "m"), (1000, "s")]
-    for (size, name) in units where millis % size == 0 { return "\(millis / size)\(name)" }
-    if abs(millis) >= 86_400_000 {
-        let days = millis / 86_400_000
-        let hours = (millis % 86_400_000) / 3_600_000
-        return "\(days)d \(hours)h"
+    let day: Int64 = 86_400_000, hour: Int64 = 3_600_000, minute: Int64 = 60_000
+    let sign = millis < 0 ? "-" : ""
+    let m = millis.magnitude > UInt64(Int64.max) ? Int64.max : abs(millis)
+    if m >= day {
+        let hours = (m % day) / hour
+        return sign + "\(m / day)d" + (hours > 0 ? " \(hours)h" : "")
     }
-    return "\(millis)ms"
+    if m >= hour {
+        let minutes = (m % hour) / minute
+        return sign + "\(m / hour)h" + (minutes > 0 ? " \(minutes)m" : "")
+    }
+    if m >= minute { return sign + "\(m / minute)m" }
+    if m % 1000 == 0 { return sign + "\(m / 1000)s" }
+    return sign + "\(m)ms"
 }

@@ -53,3 +53,16 @@ final class FingerprintAndOrderTests: XCTestCase {
         XCTAssertEqual(KeyNormalizer([.lower]).normalize("ÄB"), "äb")
     }
 }
+
+final class DurationTextTests: XCTestCase {
+    func testDurations() {
+        XCTAssertEqual(durationText(14 * 86_400_000), "14d")
+        XCTAssertEqual(durationText(6_763_395_000), "78d 6h")
+        XCTAssertEqual(durationText(36 * 3_600_000), "1d 12h")
+        XCTAssertEqual(durationText(5 * 3_600_000 + 30 * 60_000), "5h 30m")
+        XCTAssertEqual(durationText(90 * 60_000), "1h 30m")
+        XCTAssertEqual(durationText(5_000), "5s")
+        XCTAssertEqual(durationText(250), "250ms")
+        XCTAssertEqual(durationText(-86_400_000), "-1d")
+    }
+}
