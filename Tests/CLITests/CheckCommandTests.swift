@@ -114,6 +114,17 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(r.stdout, "")
     }
 
+    func testAFailedRunLeavesNoReport() throws {
+        let folder = Binary.temporaryFolder()
+        let out = folder.appendingPathComponent("result.json")
+        let r = try Binary.run(["check", rules, "--source", "crm=/nonexistent.csv", "--format", "json:\(out.path)"])
+        XCTAssertEqual(r.code, 3)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), [])
+        let unwritable = try Binary.run(["check", rules, "--format", "json:/nonexistent/folder/result.json"])
+        XCTAssertEqual(unwritable.code, 3, unwritable.stderr)
+        XCTAssertTrue(unwritable.stderr.hasPrefix("/nonexistent/folder/result.json: error: cannot write"), unwritable.stderr)
+    }
+
     func testCleanRunExitsZeroAndReadsStandardInput() throws {
         let folder = Binary.temporaryFolder()
         let crm = "id,stage,amount,modified\nA,Closed Won,1.00,2026-11-29\n"
