@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import DemarcCore
 import DemarcReaders
 import DemarcRules
@@ -46,8 +49,10 @@ struct CheckCommand: ParsableCommand {
                                        maxFindings: maxFindings, progress: progress)
         let file = try RuleFileLoader.load(path: rules)
         _ = try Engine.selectRules(file, only: only, skip: skip)
+        let showProgress = progress == "always" || (progress == "auto" && isatty(2) != 0)
+        let report: @Sendable (String) -> Void = { line in writeStandardError("demarc: \(line)\n") }
         let run = RunOptions(sourceOverrides: options.overrides, asOf: options.asOf, only: only, skip: skip,
-                             maxFindings: maxFindings)
+                             maxFindings: maxFindings, progress: showProgress ? report : nil)
         var clock = PhaseClock()
         let result = try Engine.run(file, options: run)
         clock.lap("engine")

@@ -14,10 +14,13 @@ public enum Engine {
         let normalizer = KeyNormalizer(file.match.normalize)
 
         var clock = PhaseClock()
+        options.progress?("reading \(file.sources.count) source\(file.sources.count == 1 ? "" : "s")")
         let tables = try readSources(file, inputs: inputs, asOf: asOf, normalizer: normalizer)
         clock.lap("read")
+        options.progress?("matching \(tables.reduce(0) { $0 + $1.lines.count }) records")
         let store = CaseBuilder.build(tables, asOf: asOf, calendar: file.calendar)
         clock.lap("cases")
+        options.progress?("checking \(store.count) cases against \(selected.count) rules")
 
         var drafts: [FindingDraft] = []
         let checker = RuleChecker(store: store, asOf: asOf, calendar: file.calendar)

@@ -209,11 +209,14 @@ public struct RunOptions: Sendable {
     public var maxFindings: Int?
     /// The date used when neither `--as-of` nor the file gives one (nil: today, UTC).
     public var today: Day?
+    /// `--progress`: called with a short line at each phase of a run (reading, matching, …).
+    public var progress: (@Sendable (String) -> Void)?
 
     /// Makes options.
     public init(sourceOverrides: [String: InputFile] = [:], asOf: Day? = nil, only: [String] = [],
-                skip: [String] = [], maxFindings: Int? = nil, today: Day? = nil) {
+                skip: [String] = [], maxFindings: Int? = nil, today: Day? = nil,
+                progress: (@Sendable (String) -> Void)? = nil) {
         self.sourceOverrides = sourceOverrides; self.asOf = asOf; self.only = only
-        self.skip = skip; self.maxFindings = maxFindings; self.today = today
+        self.skip = skip; self.maxFindings = maxFindings; self.today = today; self.progress = progress
     }
 }

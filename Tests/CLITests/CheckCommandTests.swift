@@ -92,12 +92,18 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertTrue(only.stdout.split(separator: "\n").last?.hasPrefix("{\"summary\":") ?? false)
     }
 
+    func testProgressLinesOnStandardError() throws {
+        let r = try Binary.run(["check", rules, "--progress", "always", "--quiet"])
+        XCTAssertEqual(r.stderr, "demarc: reading 2 sources\ndemarc: matching 12 records\ndemarc: checking 8 cases against 4 rules\n")
+        XCTAssertEqual(try Binary.run(["check", rules, "--quiet"]).stderr, "")
+    }
+
     func testUsageErrorsExitTwo() throws {
         for args in [["check", rules, "--only", "nope"], ["check", rules, "--skip", "#nope"],
                      ["check", rules, "--format", "xml"], ["check", rules, "--format", "csv"],
                      ["check", rules, "--fail-on", "sometimes"], ["check", rules, "--as-of", "30.11.2026"],
                      ["check", rules, "--source", "nobody=x.csv"], ["check", "Fixtures/engine/none.yaml"],
-                     ["check", rules, "--max-findings", "many"]] {
+                     ["check", rules, "--max-findings", "many"], ["check", rules, "--progress", "sometimes"]] {
             let r = try Binary.run(args)
             XCTAssertEqual(r.code, 2, "\(args): \(r.stderr)")
             XCTAssertEqual(r.stdout, "", "\(args)")
@@ -112,6 +118,17 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(r.code, 3, r.stderr)
         XCTAssertTrue(r.stderr.contains("/nonexistent/crm.csv"), r.stderr)
         XCTAssertEqual(r.stdout, "")
+    }
+
+    func testAFailedRunLeavesNoReport() throws {
+        let folder = Binary.temporaryFolder()
+        let out = folder.appendingPathComponent("result.json")
+        let r = try Binary.run(["check", rules, "--source", "crm=/nonexistent.csv", "--format", "json:\(out.path)"])
+        XCTAssertEqual(r.code, 3)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), [])
+        let unwritable = try Binary.run(["check", rules, "--format", "json:/nonexistent/folder/result.json"])
+        XCTAssertEqual(unwritable.code, 3, unwritable.stderr)
+        XCTAssertTrue(unwritable.stderr.hasPrefix("/nonexistent/folder/result.json: error: cannot write"), unwritable.stderr)
     }
 
     func testCleanRunExitsZeroAndReadsStandardInput() throws {
