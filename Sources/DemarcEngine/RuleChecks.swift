@@ -176,7 +176,7 @@ struct RuleChecker {
 func sameOwnedValue(_ owner: Value, _ copy: Value, tolerance: FixedDecimal) -> Bool {
     switch (owner, copy) {
     case (_, .unknown): return false
-    case (.text(let a), .text(let b)): return trimWhitespace(a) == trimWhitespace(b)
+    case (.text(let a), .text(let b)): return a == b || trimWhitespace(a) == trimWhitespace(b)
     case (.decimal, _), (_, .decimal):
         guard let a = decimal(owner), let b = decimal(copy),
               let difference = FixedDecimal.subtracting(a, b) else { return false }
