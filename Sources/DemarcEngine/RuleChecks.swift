@@ -16,12 +16,14 @@ struct RuleChecker {
         default: skipsMissingKeys = false
         }
         let (mustHave, mustLack) = presence(rule.kind)
+        let prefilter = RulePrefilter(rule, store: store)
         for c in 0..<store.count {
             if skipsMissingKeys && store.missing[c] { continue }
             // The kind's cheap presence test first: it never changes the outcome.
             if mustHave.contains(where: { $0.caseRow[c] < 0 }) || mustLack.contains(where: { $0.caseRow[c] >= 0 }) {
                 continue
             }
+            if !prefilter.mayFind(c) { continue }
             let context = CaseContext(store: store, caseIndex: c, asOf: asOf)
             if let condition = rule.where {
                 guard case .bool(true) = Evaluator.evaluate(condition, in: context, calendar: calendar) else { continue }
