@@ -36,8 +36,7 @@ enum CaseBuilder {
     /// Builds the cases; fills each table's per-case columns.
     static func build(_ tables: [SourceTable], asOf: Day, calendar: Calendar?) -> CaseStore {
         let store = CaseStore(tables: tables)
-        var index: [String: Int32] = [:]
-        index.reserveCapacity(tables.map(\.lines.count).max() ?? 0)
+        var index = KeyIndex(capacity: tables.map(\.lines.count).max() ?? 0)
         var recordCases: [[Int32]] = []
         for table in tables {
             var cases = [Int32](repeating: 0, count: table.lines.count)
@@ -49,11 +48,10 @@ enum CaseBuilder {
                     continue
                 }
                 let key = table.keys[r]
-                if let c = index[key] {
+                if let c = index.caseOf(key, orInsert: Int32(truncatingIfNeeded: store.keys.count), keys: store.keys) {
                     cases[r] = c
                 } else {
-                    let c = Int32(store.keys.count)
-                    index[key] = c
+                    let c = Int32(truncatingIfNeeded: store.keys.count)
                     store.keys.append(key)
                     store.missing.append(false)
                     cases[r] = c
@@ -61,7 +59,7 @@ enum CaseBuilder {
             }
             recordCases.append(cases)
         }
-        index = [:]
+        index = KeyIndex(capacity: 0)
         for (t, table) in tables.enumerated() {
             if table.isGrouped {
                 buildGroups(table, recordCases: recordCases[t], caseCount: store.count, asOf: asOf, calendar: calendar)

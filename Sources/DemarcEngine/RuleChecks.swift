@@ -16,12 +16,14 @@ struct RuleChecker {
         default: skipsMissingKeys = false
         }
         let (mustHave, mustLack) = presence(rule.kind)
+        let prefilter = RulePrefilter(rule, store: store)
         for c in 0..<store.count {
             if skipsMissingKeys && store.missing[c] { continue }
             // The kind's cheap presence test first: it never changes the outcome.
             if mustHave.contains(where: { $0.caseRow[c] < 0 }) || mustLack.contains(where: { $0.caseRow[c] >= 0 }) {
                 continue
             }
+            if !prefilter.mayFind(c) { continue }
             let context = CaseContext(store: store, caseIndex: c, asOf: asOf)
             if let condition = rule.where {
                 guard case .bool(true) = Evaluator.evaluate(condition, in: context, calendar: calendar) else { continue }
@@ -176,7 +178,7 @@ struct RuleChecker {
 func sameOwnedValue(_ owner: Value, _ copy: Value, tolerance: FixedDecimal) -> Bool {
     switch (owner, copy) {
     case (_, .unknown): return false
-    case (.text(let a), .text(let b)): return trimWhitespace(a) == trimWhitespace(b)
+    case (.text(let a), .text(let b)): return a == b || trimWhitespace(a) == trimWhitespace(b)
     case (.decimal, _), (_, .decimal):
         guard let a = decimal(owner), let b = decimal(copy),
               let difference = FixedDecimal.subtracting(a, b) else { return false }

@@ -105,8 +105,13 @@ public struct JSONWriter {
     private mutating func appendString(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
         // Fast path: most values need no escaping and are copied in one go.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }) {
-            bytes.append(contentsOf: text.utf8)
+        var contiguous = text
+        let plain = contiguous.withUTF8 { utf8 -> Bool in
+            for byte in utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F { return false }
+            bytes.append(contentsOf: utf8)
+            return true
+        }
+        if plain {
             bytes.append(UInt8(ascii: "\""))
             return
         }

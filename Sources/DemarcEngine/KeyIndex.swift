@@ -1,0 +1,95 @@
+/// An open-addressing hash index from normalized keys to case numbers, for case building.
+///
+/// One slot is one `UInt64`: the upper 32 bits of the key's hash and the case number + 1 (0 is
+/// an empty slot), probed linearly. The keys themselves stay in the case store's `keys`, so a
+/// slot costs 8 bytes where a `[String: Int32]` costs about 24 plus its metadata, and a probe
+/// compares 32 hash bits before it ever touches a key. The hash reads the key's UTF-8 eight
+/// bytes at a time instead of SipHash's byte stream, which showed in profiles.
+struct KeyIndex {
+    private var slots: [UInt64]
+    private var mask: Int
+    private var count = 0
+
+    /// An index sized for about `capacity` keys; it grows when it is 70% full.
+    init(capacity: Int) {
+        var size = 16
+        while size < capacity + capacity / 2 + 1 { size <<= 1 }
+        slots = [UInt64](repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    /// The case of `key`, if it has one; else records `newCase` for it and returns nil.
+    /// `keys[c]` is the key of case `c` (`newCase` must be `keys.count` once appended).
+    mutating func caseOf(_ key: String, orInsert newCase: Int32, keys: [String]) -> Int32? {
+        let hash = KeyIndex.hash(key)
+        let tag = hash & 0xFFFF_FFFF_0000_0000
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let slot = slots[i]
+            if slot == 0 { break }
+            if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                let c = Int32(truncatingIfNeeded: slot & 0xFFFF_FFFF) &- 1
+                if keys[Int(c)] == key { return c }
+            }
+            i = (i &+ 1) & mask
+        }
+        slots[i] = tag | UInt64(UInt32(bitPattern: newCase &+ 1))
+        count += 1
+        if count * 10 > slots.count * 7 { grow(keys: keys, adding: key) }
+        return nil
+    }
+
+    /// Doubles the slots; re-hashes the keys already indexed (`keys` and the one being added).
+    private mutating func grow(keys: [String], adding key: String) {
+        let old = slots
+        slots = [UInt64](repeating: 0, count: old.count * 2)
+        mask = slots.count - 1
+        for slot in old where slot != 0 {
+            let c = Int(Int32(truncatingIfNeeded: slot & 0xFFFF_FFFF) &- 1)
+            let k = c < keys.count ? keys[c] : key
+            let hash = KeyIndex.hash(k)
+            var i = Int(truncatingIfNeeded: hash) & mask
+            while slots[i] != 0 { i = (i &+ 1) & mask }
+            slots[i] = slot
+        }
+    }
+
+    /// A 64-bit hash of the key's UTF-8 bytes (multiply-xorshift over 8-byte words).
+    static func hash(_ key: String) -> UInt64 {
+        var key = key
+        return key.withUTF8 { buffer -> UInt64 in
+            let n = buffer.count
+            var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: n)
+            guard let base = buffer.baseAddress else { return mixFinal(h) }
+            let raw = UnsafeRawPointer(base)
+            var i = 0
+            while i &+ 8 <= n {
+                h = mix(h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                i &+= 8
+            }
+            if i < n {
+                var tail: UInt64 = 0
+                var shift: UInt64 = 0
+                while i < n {
+                    tail |= UInt64(buffer[i]) << shift
+                    shift &+= 8
+                    i &+= 1
+                }
+                h = mix(h ^ tail)
+            }
+            return mixFinal(h)
+        }
+    }
+
+    @inline(__always) private static func mix(_ x: UInt64) -> UInt64 {
+        var h = x &* 0xBF58_476D_1CE4_E5B9
+        h ^= h >> 31
+        return h
+    }
+
+    @inline(__always) private static func mixFinal(_ x: UInt64) -> UInt64 {
+        var h = (x ^ (x >> 30)) &* 0x94D0_49BB_1331_11EB
+        h ^= h >> 27
+        return h
+    }
+}

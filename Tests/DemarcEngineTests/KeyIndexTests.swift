@@ -1,0 +1,27 @@
+import XCTest
+@testable import DemarcEngine
+
+final class KeyIndexTests: XCTestCase {
+    /// Every key gets one case, in first-seen order, across growth from a tiny start.
+    func testFindsEveryKeyAfterGrowing() {
+        var index = KeyIndex(capacity: 0)
+        var keys: [String] = []
+        let words = (0..<5000).map { "RE-\($0 * 7919 % 100_003)" } + ["", "ü", "a\u{1F}b", String(repeating: "x", count: 40)]
+        for word in words {
+            if index.caseOf(word, orInsert: Int32(keys.count), keys: keys) == nil { keys.append(word) }
+        }
+        XCTAssertEqual(keys, Array(NSOrderedSet(array: words)) as? [String])
+        for (c, word) in keys.enumerated() {
+            XCTAssertEqual(index.caseOf(word, orInsert: -7, keys: keys), Int32(c))
+        }
+        XCTAssertNil(index.caseOf("not there", orInsert: Int32(keys.count), keys: keys))
+    }
+
+    /// Keys that differ only past the first eight bytes, or only in length, hash apart.
+    func testHashSeesEveryByte() {
+        XCTAssertNotEqual(KeyIndex.hash("ABCDEFGH1"), KeyIndex.hash("ABCDEFGH2"))
+        XCTAssertNotEqual(KeyIndex.hash("ABCDEFGH"), KeyIndex.hash("ABCDEFGH\u{0}"))
+        XCTAssertNotEqual(KeyIndex.hash(""), KeyIndex.hash("\u{0}"))
+        XCTAssertEqual(KeyIndex.hash("RE-2026-0042"), KeyIndex.hash(String("xRE-2026-0042".dropFirst())))
+    }
+}
