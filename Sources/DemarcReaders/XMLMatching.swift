@@ -11,8 +11,12 @@ import DemarcCore
 /// The open elements, outermost first: each one's interned local name and namespace URI.
 ///
 /// Two pointers per level, overwritten in place: no allocation per element once the deepest
-/// level has been seen (libxml2 refuses depth beyond 256 without XML_PARSE_HUGE).
+/// level has been seen.
 struct XMLElementStack {
+    /// libxml2's own depth limit without XML_PARSE_HUGE (`xmlParserMaxDepth`), which its push
+    /// parser does not enforce; deeper documents are refused.
+    static let maxDepth = 256
+
     struct Level {
         var name: UnsafePointer<xmlChar>?
         var uri: UnsafePointer<xmlChar>?
@@ -20,14 +24,22 @@ struct XMLElementStack {
     private(set) var levels: [Level] = []
     private(set) var depth = 0
 
+    /// Opens a level; false (and nothing opened) beyond `maxDepth`.
     @inline(__always)
-    mutating func push(_ name: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?) {
+    mutating func push(_ name: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?) -> Bool {
+        guard depth < XMLElementStack.maxDepth else { return false }
         if depth < levels.count {
             levels[depth] = Level(name: name, uri: uri)
         } else {
             levels.append(Level(name: name, uri: uri))
         }
         depth += 1
+        return true
+    }
+
+    /// The refusal of a start tag beyond `maxDepth`.
+    static func tooDeep(_ context: UnsafeMutablePointer<XMLSAXContext>) -> DemarcError {
+        context.pointee.refusal("elements nested deeper than \(maxDepth)")
     }
 
     @inline(__always)

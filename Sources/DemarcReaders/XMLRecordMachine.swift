@@ -57,7 +57,9 @@ struct XMLRecordMachine {
     @inline(__always)
     mutating func start(_ context: UnsafeMutablePointer<XMLSAXContext>, _ name: UnsafePointer<xmlChar>?,
                         _ uri: UnsafePointer<xmlChar>?, _ attributes: XMLAttributes) {
-        stack.push(name, uri)
+        guard stack.push(name, uri) else {
+            return context.pointee.fail(XMLElementStack.tooDeep(context), stopParser: true)
+        }
         if recordDepth == 0 {
             if record.matches(stack) { begin(context, attributes) }
             return

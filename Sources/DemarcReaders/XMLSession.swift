@@ -108,6 +108,9 @@ enum XMLPushParse {
         prepare(ctxt)
 
         var n = try source.read(into: buffer, count: capacity, atLeast: 4)
+        guard n > 0 else {
+            throw DemarcError.unreadableInput(SourcePosition(file: input.displayName, line: 0), "document is empty")
+        }
         let prolog = XMLProlog(head: UnsafeRawBufferPointer(start: buffer, count: n))
         summary.encoding = prolog.encoding
         summary.encodingSource = prolog.source
