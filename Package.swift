@@ -19,7 +19,14 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
-        .target(name: "DemarcCore"),
+        // SHA-256 of every input byte: OpenSSL's uses the CPU's SHA instructions and runs about
+        // 6x faster than a portable Swift one here (README, Design).
+        .systemLibrary(
+            name: "COpenSSLCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(name: "DemarcCore", dependencies: ["COpenSSLCrypto"]),
         .target(name: "DemarcReaders", dependencies: ["DemarcCore", "CLibXML2"]),
         .target(name: "DemarcRules", dependencies: ["DemarcCore", "DemarcReaders", .product(name: "Yams", package: "Yams")]),
         .target(name: "DemarcEngine", dependencies: ["DemarcCore", "DemarcReaders", "DemarcRules"]),

@@ -10,7 +10,8 @@ public struct Demarc: ParsableCommand {
         commandName: "demarc",
         abstract: "Checks the boundary between a CRM and accounting.",
         version: "\(DemarcVersion.toolName) (rule format \(DemarcVersion.ruleFormat))",
-        subcommands: []
+        subcommands: [CheckCommand.self, LintCommand.self, RulesCommand.self, ExplainCommand.self,
+                      ProfileCommand.self]
     )
 
     public init() {}

@@ -63,6 +63,8 @@ public struct SourceDef: Sendable {
     public var name: String
     /// Path resolved against the rule file's folder (`--source` overrides it at run time).
     public var file: String?
+    /// `file:` as written in the rule file, for results (DETAILS.md 28); nil without `file:`.
+    public var fileAsWritten: String?
     /// Where `file:` stands in the rule file.
     public var position: SourcePosition
     public var format: SourceFormat
@@ -84,8 +86,9 @@ public struct SourceDef: Sendable {
     public init(name: String, file: String?, position: SourcePosition, format: SourceFormat,
                 csv: CSVOptions, decimalMark: UInt8, thousandsMark: UInt8?, xml: XMLOptions?,
                 key: [String], cardinality: Cardinality, fields: [FieldDef],
-                group: [String: Aggregation], state: StateDef?) {
+                group: [String: Aggregation], state: StateDef?, fileAsWritten: String? = nil) {
         self.name = name; self.file = file; self.position = position; self.format = format
+        self.fileAsWritten = fileAsWritten
         self.csv = csv; self.decimalMark = decimalMark; self.thousandsMark = thousandsMark
         self.xml = xml; self.key = key; self.cardinality = cardinality; self.fields = fields
         self.group = group; self.state = state

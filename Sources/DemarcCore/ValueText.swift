@@ -1,0 +1,59 @@
+extension Value {
+    /// The canonical text written in results' `values` (CLI.md): decimals plain with `.` and the
+    /// input's digits after it (`-0.00` → `0.00`), dates yyyy-MM-dd, datetimes ISO 8601 UTC
+    /// (`2026-11-30T12:00:00Z`, millis only when non-zero), bools true/false, unknown "".
+    /// Durations use the largest unit that divides them exactly: `14d`, `36h`, `90m`, `30s`, `1500ms`.
+    public var resultText: String {
+        switch self {
+        case .unknown: return ""
+        case .text(let text): return text
+        case .decimal(let decimal): return decimal.plainText
+        case .integer(let integer): return String(integer)
+        case .date(let day): return day.isoText
+        case .datetime(let instant): return instant.isoText
+        case .bool(let bool): return bool ? "true" : "false"
+        case .duration(let millis): return Value.durationText(millis)
+        }
+    }
+
+    static func durationText(_ millis: Int64) -> String {
+        let units: [(Int64, String)] = [(86_400_000, "d"), (3_600_000, "h"), (60_000, "m"), (1_000, "s")]
+        for (size, name) in units where millis % size == 0 {
+            return "\(millis / size)\(name)"
+        }
+        return "\(millis)ms"
+    }
+}
+
+extension FixedDecimal {
+    /// Plain notation with `.` and exactly `scale` digits after it; no sign for zero.
+    public var plainText: String {
+        var digits = String(units.magnitude)
+        let scale = Int(self.scale)
+        if scale > 0 {
+            if digits.count <= scale {
+                digits = String(repeating: "0", count: scale - digits.count + 1) + digits
+            }
+            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
+        }
+        return units < 0 ? "-" + digits : digits
+    }
+}
+
+extension Instant {
+    /// `yyyy-MM-ddTHH:mm:ssZ`, with `.SSS` before the `Z` only when the milliseconds are not zero.
+    public var isoText: String {
+        let ms = millisSinceEpoch
+        var dayMillis = ms % 86_400_000
+        if dayMillis < 0 { dayMillis += 86_400_000 }
+        let day = Day(instant: self)
+        let h = dayMillis / 3_600_000
+        let m = dayMillis / 60_000 % 60
+        let s = dayMillis / 1_000 % 60
+        let f = dayMillis % 1_000
+        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        var text = "\(day.isoText)T\(two(h)):\(two(m)):\(two(s))"
+        if f != 0 { text += f < 10 ? ".00\(f)" : (f < 100 ? ".0\(f)" : ".\(f)") }
+        return text + "Z"
+    }
+}

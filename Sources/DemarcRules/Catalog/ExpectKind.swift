@@ -1,0 +1,27 @@
+/// `expect: EXPR`.
+enum ExpectKind {
+    static let rule = """
+          - id: booked-while-in-clarification
+            where: "accounting is booked"
+            expect: "not (crm is clarification)"
+            message: "booked in accounting while the CRM still says '{crm.stage}'"
+
+        """
+    static let description = RuleDescription(
+        id: "expect",
+        title: "A condition holds in every selected case",
+        checks: """
+            For each case the `where` selects (an unknown `where` selects nothing), the expression \
+            must be true. An `expect` that is unknown fails too, and its finding says which value \
+            was missing: nothing passes for lack of data.
+            """,
+        findingKind: "violation",
+        defaultFixIn: "the first source named in `expect`, else in `where`, else none",
+        passing: RuleExample(
+            rules: exampleRules(rules: rule),
+            files: [crmFile("RE-1,won,100.00,2026-11-02\n"), accountingFile("RE-1,posted,100.00\n")]),
+        failing: RuleExample(
+            rules: exampleRules(rules: rule),
+            files: [crmFile("RE-1,clarify,100.00,2026-11-02\n"), accountingFile("RE-1,posted,100.00\n")])
+    )
+}
