@@ -27,7 +27,7 @@ public enum XMLCensus {
         return try withoutActuallyEscaping(sink) { sink in
             let machine = UnsafeMutablePointer<XMLRecordCensusMachine>.allocate(capacity: 1)
             machine.initialize(to: XMLRecordCensusMachine(sink: sink))
-            defer { machine.deinitialize(count: 1); machine.deallocate() }
+            defer { machine.pointee.release(); machine.deinitialize(count: 1); machine.deallocate() }
             var summary = try XMLPushParse.run(input: input, machine: UnsafeMutableRawPointer(machine),
                                                install: XMLRecordCensusMachine.install, prepare: { ctxt in
                 machine.pointee.record = XMLRecordMatcher(path, namespaces: options.namespaces, dict: ctxt.pointee.dict)
@@ -113,6 +113,8 @@ struct XMLRecordCensusMachine {
     init(sink: @escaping (Int, [(String, String)]) throws -> Void) {
         self.sink = sink
     }
+
+    func release() { stack.release() }
 
     mutating func start(_ context: UnsafeMutablePointer<XMLSAXContext>, _ name: UnsafePointer<xmlChar>?,
                         _ uri: UnsafePointer<xmlChar>?, _ attributes: XMLAttributes) {
