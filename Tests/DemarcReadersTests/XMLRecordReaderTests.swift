@@ -160,6 +160,27 @@ final class XMLRecordReaderTests: XCTestCase {
         XCTAssertEqual(texts, [["INV-1", "INV-1"], ["INV-2", "INV-2"]])
     }
 
+    func testUndeclaredPrefixIsToleratedAndXmlPrefixIsBuiltIn() throws {
+        // A namespace error (undeclared prefix) is not a well-formedness error: the element is
+        // read by its local name, in no namespace.
+        let path = try XMLTestSupport.temporary("<Doc><p:Rec xml:lang=\"de\"><p:V>1</p:V></p:Rec></Doc>")
+        let (records, _) = try XMLTestSupport.read(path, record: "//Rec", fields: ["V", "@xml:lang", "@lang", "p:V"],
+                                                   allowEmpty: true)
+        XCTAssertEqual(records.map(\.fields), [["1", "de", "de", nil]])
+    }
+
+    func testPathSyntaxForTheRuleLoader() {
+        XCTAssertEqual(try XMLPath.record("//pt:Invoice/Line").get(),
+                       XMLPath(anyDepth: true, elements: [.init(prefix: "pt", localName: "Invoice"), .init(prefix: nil, localName: "Line")],
+                               attribute: nil))
+        XCTAssertEqual(try XMLPath.field("A/@pt:x").get(),
+                       XMLPath(anyDepth: false, elements: [.init(prefix: nil, localName: "A")], attribute: .init(prefix: "pt", localName: "x")))
+        guard case .failure(let error) = XMLPath.field("A//B") else { return XCTFail("A//B accepted") }
+        XCTAssertEqual(error.description, "invalid xml path 'A//B': an empty step")
+        guard case .failure(let record) = XMLPath.record("Invoice") else { return XCTFail("Invoice accepted") }
+        XCTAssertEqual(record.description, "invalid xml path 'Invoice': a record path starts with '/' or '//'")
+    }
+
     func testMissingFileIsUnreadable() {
         let error = XMLTestSupport.error {
             _ = try XMLTestSupport.read("/nonexistent/demarc.xml", record: "/A", fields: [])
