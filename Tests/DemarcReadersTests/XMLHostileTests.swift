@@ -84,6 +84,12 @@ final class XMLHostileTests: XCTestCase {
         XCTAssertEqual(empty?.position.line, 0)
     }
 
+    func testUnsupportedDeclaredEncoding() throws {
+        let path = try XMLTestSupport.temporary("<?xml version=\"1.0\" encoding=\"x-nonsense\"?>\n<Doc><Rec/></Doc>")
+        let refusal = refuse(path)
+        XCTAssertEqual(refusal?.message, "unsupported encoding x-nonsense")
+    }
+
     func testWhiteSpaceOnlyAndDirectoryInputs() throws {
         XCTAssertNotNil(refuse(try XMLTestSupport.temporary("  \n\n  ")))
         let directory = refuse(FileManager.default.temporaryDirectory.path)
