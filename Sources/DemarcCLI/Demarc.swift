@@ -11,7 +11,7 @@ public struct Demarc: ParsableCommand {
         abstract: "Checks the boundary between a CRM and accounting.",
         version: "\(DemarcVersion.toolName) (rule format \(DemarcVersion.ruleFormat))",
         subcommands: [CheckCommand.self, LintCommand.self, RulesCommand.self, ExplainCommand.self,
-                      ProfileCommand.self]
+                      ProfileCommand.self, BaselineCommand.self, DiffCommand.self, ReportCommand.self]
     )
 
     public init() {}
