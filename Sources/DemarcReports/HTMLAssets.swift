@@ -18,7 +18,7 @@ enum HTMLAssets {
     .sev-error{color:#b3261e;font-weight:600}.sev-warning{color:#a15c00;font-weight:600}.sev-info{color:#3c5a99}
     .st{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;background:#e8ecf3}
     .st-baselined,.st-waived{background:#e3f1e6}.st-expired-waiver{background:#fde2e0}
-    .sources td,.sources th{border:none;padding:2px 12px 2px 0}.hidden{display:none}
+    table.sources{width:auto;margin-bottom:12px}.sources td,.sources th{border:none;padding:2px 16px 2px 0}.hidden{display:none}
     """
 
     /// Filters by rule, severity, status and free text; `#rule=…&severity=…&status=…&q=…` in

@@ -49,7 +49,7 @@ enum HTMLChart {
 
     /// A horizontal bar chart: one labelled bar per (label, count); escaped labels.
     static func bars(_ title: String, _ rows: [(String, Int)], id: String) -> String {
-        let rowHeight = 22, labelWidth = 260, barWidth = 300
+        let rowHeight = 20, labelWidth = 210, barWidth = 250
         let height = max(1, rows.count) * rowHeight + 28
         let most = max(1, rows.map(\.1).max() ?? 1)
         var svg = "<svg id=\"\(id)\" class=\"chart\" role=\"img\" width=\"\(labelWidth + barWidth + 60)\" height=\"\(height)\" "
@@ -57,7 +57,7 @@ enum HTMLChart {
         svg += "<title>\(ReportText.escapeMarkup(title))</title>"
         svg += "<text x=\"0\" y=\"16\" class=\"chart-title\">\(ReportText.escapeMarkup(title))</text>"
         for (i, row) in rows.enumerated() {
-            let y = 28 + i * rowHeight
+            let y = 26 + i * rowHeight
             let width = row.1 == 0 ? 0 : max(2, row.1 * barWidth / most)
             svg += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 15)\" text-anchor=\"end\">\(ReportText.escapeMarkup(row.0))</text>"
             svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(width)\" height=\"16\" rx=\"2\"/>"
