@@ -10,7 +10,7 @@ import DemarcEngine
 /// per record in each of that source's cells. Key parts are joined by `, `.
 ///
 /// A cell that begins with `=`, `+`, `-`, `@`, TAB or CR gets a leading `'` so that a
-/// spreadsheet never runs it as a formula, unless the whole cell is a plain number (`-150.00`).
+/// spreadsheet never runs it as a formula, unless the whole cell is a plain number as demarc writes it (`-150.00`; `+1` is guarded).
 public struct CSVReport: Report {
     /// Makes the report.
     public init() {}
@@ -99,10 +99,11 @@ public struct CSVReport: Report {
         }
     }
 
-    /// `[+-]?digits[.digits]`: a number a spreadsheet reads as a number, never as a formula.
+    /// `-?digits[.digits]`, the way demarc writes decimals: a spreadsheet reads it as a number,
+    /// never as a formula. A leading `+` is not demarc's notation, so `+1` is guarded as text.
     static func isPlainNumber(_ cell: String) -> Bool {
         var bytes = Substring(cell).utf8[...]
-        if let f = bytes.first, f == UInt8(ascii: "+") || f == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
         let parts = bytes.split(separator: UInt8(ascii: "."), maxSplits: 1, omittingEmptySubsequences: false)
         guard !parts.isEmpty, parts.count <= 2 else { return false }
         return parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
