@@ -89,7 +89,7 @@ public struct CSVReport: Report {
     }
 
     /// The cell with a leading `'` when a spreadsheet would read it as a formula.
-    static func guarded(_ cell: String) -> String {
+    public static func guarded(_ cell: String) -> String {
         guard let first = cell.utf8.first else { return cell }
         switch first {
         case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D:
