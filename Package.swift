@@ -40,6 +40,7 @@ let package = Package(
         .testTarget(name: "DemarcReadersTests", dependencies: ["DemarcReaders"]),
         .testTarget(name: "DemarcRulesTests", dependencies: ["DemarcRules"]),
         .testTarget(name: "DemarcEngineTests", dependencies: ["DemarcEngine", "DemarcRules", "DemarcReports"]),
+        .testTarget(name: "DemarcReportsTests", dependencies: ["DemarcCore", "DemarcRules", "DemarcEngine", "DemarcReports"]),
         .testTarget(name: "CLITests", dependencies: ["DemarcCore"]),
     ],
     swiftLanguageModes: [.v6]

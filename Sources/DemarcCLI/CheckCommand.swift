@@ -44,6 +44,8 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .customLong("quiet"), help: "No summary on standard error.")
     var quiet = false
 
+    @OptionGroup var reporting: ReportingOptions
+
     func run() throws {
         let options = try CheckOptions(sources: sources, asOf: asOf, formats: formats, failOn: failOn,
                                        maxFindings: maxFindings, progress: progress)
@@ -51,14 +53,19 @@ struct CheckCommand: ParsableCommand {
         _ = try Engine.selectRules(file, only: only, skip: skip)
         let showProgress = progress == "always" || (progress == "auto" && isatty(2) != 0)
         let report: @Sendable (String) -> Void = { line in writeStandardError("demarc: \(line)\n") }
-        let run = RunOptions(sourceOverrides: options.overrides, asOf: options.asOf, only: only, skip: skip,
+        var run = RunOptions(sourceOverrides: options.overrides, asOf: options.asOf, only: only, skip: skip,
                              maxFindings: maxFindings, progress: showProgress ? report : nil)
+        run.triage = try reporting.triage(for: file)
         var clock = PhaseClock()
-        let result = try Engine.run(file, options: run)
+        let started = RunTimer()
+        var result = try Engine.run(file, options: run)
         clock.lap("engine")
-        try ReportWriter.write(result, targets: options.targets, options: ReportOptions(failOn: options.failOn))
+        reporting.stamp(&result)
+        reporting.warnUnmatched(result)
+        try ReportWriter.write(result, targets: options.targets, options: reporting.reportOptions(failOn: options.failOn),
+                               colorStandardOutput: reporting.colorStandardOutput())
         clock.lap("reports")
-        if !quiet { writeStandardError(TextReport.summaryLine(result) + "\n") }
+        if !quiet { writeStandardError(reporting.summaryLine(result, timer: started) + "\n") }
         if result.fails(at: options.failOn) { throw ExitCode(1) }
     }
 }

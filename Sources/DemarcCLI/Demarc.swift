@@ -16,6 +16,9 @@ public struct Demarc: ParsableCommand {
             RulesCommand.self,
             ExplainCommand.self,
             ProfileCommand.self,
+            BaselineCommand.self,
+            DiffCommand.self,
+            ReportCommand.self,
         ]
     )
 

@@ -36,10 +36,14 @@ struct ReportTarget {
 /// Writes reports: files whole or not at all (temporary file in the same folder, then rename).
 enum ReportWriter {
     /// Renders every target first, then writes them in order.
-    static func write(_ result: RunResult, targets: [ReportTarget], options: ReportOptions) throws {
+    /// `colorStandardOutput`: the text format on standard output uses terminal colours.
+    static func write(_ result: RunResult, targets: [ReportTarget], options: ReportOptions,
+                      colorStandardOutput: Bool = false) throws {
         var rendered: [([UInt8], String?)] = []
         for target in targets {
-            rendered.append((try target.format.report().render(result, options: options), target.path))
+            var own = options
+            own.color = colorStandardOutput && target.path == nil && target.format == .text
+            rendered.append((try target.format.report().render(result, options: own), target.path))
         }
         for (bytes, path) in rendered {
             if let path { try writeAtomically(bytes, to: path) } else { writeStandardOutput(bytes) }

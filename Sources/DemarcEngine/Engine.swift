@@ -31,6 +31,7 @@ public enum Engine {
         clock.lap("rules")
         drafts = FindingDraft.sorted(drafts)
         clock.lap("sort")
+        let unmatched = options.triage?.apply(to: &drafts, asOf: asOf, normalizer: normalizer)
 
         // Summary over all findings; `--max-findings` limits what is listed per rule.
         var summary = RunSummary()
@@ -44,6 +45,12 @@ public enum Engine {
             case .info: summary.info += 1
             }
             if d.status.counts { summary.failing[d.severity, default: 0] += 1 }
+            switch d.status {
+            case .open: break
+            case .baselined: summary.baselined += 1
+            case .waived: summary.waived += 1
+            case .expiredWaiver: summary.expiredWaivers += 1
+            }
             if perRule.last?.0 == d.rule { perRule[perRule.count - 1].1 += 1 } else { perRule.append((d.rule, 1)) }
             if let limit = options.maxFindings, perRule[perRule.count - 1].1 > limit { continue }
             listed.append(materialize(d, tables: tables))
@@ -62,9 +69,11 @@ public enum Engine {
         checks += ImplicitCheck.allCases.map {
             CheckInfo(id: $0.rawValue, kind: "implicit", severity: file.implicitSeverity[$0] ?? .error, title: nil)
         }
-        return RunResult(rules: RuleFileInfo(file: file.path, name: file.name, sha256: file.sha256),
-                         asOf: asOf, sources: sources, cases: store.count, summary: summary,
-                         findings: listed, checks: checks)
+        var result = RunResult(rules: RuleFileInfo(file: file.path, name: file.name, sha256: file.sha256),
+                               asOf: asOf, sources: sources, cases: store.count, summary: summary,
+                               findings: listed, checks: checks)
+        if options.triage?.waivers != nil { result.unmatchedWaivers = unmatched ?? [] }
+        return result
     }
 
     /// The ids of the rules `--only`/`--skip` select; an unknown id or tag is a usage error.

@@ -1,5 +1,6 @@
 import DemarcCore
 import DemarcReaders
+import DemarcRules
 
 /// Everything a `demarc check` run found, as written in the JSON result of CLI.md.
 public struct RunResult: Sendable {
@@ -21,6 +22,10 @@ public struct RunResult: Sendable {
     public var findings: [Finding]
     /// The rules that ran (selected by `--only`/`--skip`) then the implicit checks, in order.
     public var checks: [CheckInfo]
+    /// With `--waivers`: the waivers that matched no finding (empty list: all matched); nil without.
+    public var unmatchedWaivers: [Waiver]? = nil
+    /// With `--timestamps`: when the result was made (ISO 8601 UTC); nil keeps reports byte-identical.
+    public var generatedAt: String? = nil
 
     /// Makes a result.
     public init(formatVersion: Int = 1, tool: String = DemarcVersion.toolName, rules: RuleFileInfo,
@@ -92,6 +97,8 @@ public struct RunSummary: Sendable, Hashable {
     public var info: Int
     public var baselined: Int
     public var waived: Int
+    /// Findings whose waiver has expired (they fail like open ones).
+    public var expiredWaivers: Int = 0
     /// Rules with findings only, in result order, with their full counts.
     public var byRule: [RuleCount]
     /// Findings whose status can fail the run (open, expired-waiver), per severity; not written.
@@ -149,6 +156,8 @@ public struct Finding: Sendable, Hashable {
     public var fingerprint: String
     /// Per source (in the rule file's order), the records the rule looked at.
     public var records: [SourceRecords]
+    /// `as_of` of the first result the finding appeared in, when a diff or history says so.
+    public var firstSeen: String? = nil
 
     /// Makes a finding.
     public init(rule: String, kind: String, severity: Severity, status: FindingStatus = .open,
@@ -211,6 +220,8 @@ public struct RunOptions: Sendable {
     public var today: Day?
     /// `--progress`: called with a short line at each phase of a run (reading, matching, …).
     public var progress: (@Sendable (String) -> Void)?
+    /// `--baseline` and `--waivers`: set the status of findings; nil leaves every finding open.
+    public var triage: Triage? = nil
 
     /// Makes options.
     public init(sourceOverrides: [String: InputFile] = [:], asOf: Day? = nil, only: [String] = [],

@@ -1,5 +1,6 @@
 import DemarcCore
 import DemarcEngine
+import DemarcRules
 
 /// `--format json`: the JSON result of CLI.md, keys in the documented order.
 public struct JSONReport: Report {
@@ -12,6 +13,7 @@ public struct JSONReport: Report {
         w.beginObject()
         w.field("demarc", result.formatVersion)
         w.field("tool", result.tool)
+        if let at = result.generatedAt { w.field("generated_at", at) }
         w.key("rules")
         w.beginObject()
         w.field("file", result.rules.file)
@@ -34,19 +36,21 @@ public struct JSONReport: Report {
         }
         w.endArray()
         w.field("cases", result.cases)
+        JSONReport.writeChecks(result.checks, to: &w)
         w.key("summary")
-        JSONReport.writeSummary(result.summary, to: &w)
+        JSONReport.writeSummary(result.summary, to: &w, waivers: result.unmatchedWaivers != nil)
         w.key("findings")
         w.beginArray()
         for finding in result.findings { JSONReport.writeFinding(finding, to: &w) }
         w.endArray()
+        if let unmatched = result.unmatchedWaivers { JSONReport.writeUnmatchedWaivers(unmatched, to: &w) }
         w.endObject()
         w.endLine()
         return w.bytes
     }
 
     /// `summary` as an object.
-    public static func writeSummary(_ s: RunSummary, to w: inout JSONWriter) {
+    public static func writeSummary(_ s: RunSummary, to w: inout JSONWriter, waivers: Bool = false) {
         w.beginObject()
         w.field("findings", s.findings)
         w.field("error", s.error)
@@ -54,6 +58,7 @@ public struct JSONReport: Report {
         w.field("info", s.info)
         w.field("baselined", s.baselined)
         w.field("waived", s.waived)
+        if waivers { w.field("expired_waiver", s.expiredWaivers) }
         w.key("by_rule")
         w.beginObject()
         for count in s.byRule { w.field(count.rule, count.count) }
@@ -75,6 +80,7 @@ public struct JSONReport: Report {
         w.field("message", f.message)
         w.key("fix_in"); w.optionalString(f.fixIn)
         w.field("fingerprint", f.fingerprint)
+        if let seen = f.firstSeen { w.field("first_seen", seen) }
         w.key("records")
         w.beginObject()
         for group in f.records {
@@ -112,9 +118,49 @@ public struct JSONLinesReport: Report {
         }
         w.beginObject()
         w.key("summary")
-        JSONReport.writeSummary(result.summary, to: &w)
+        JSONReport.writeSummary(result.summary, to: &w, waivers: result.unmatchedWaivers != nil)
         w.endObject()
         w.endLine()
         return w.bytes
+    }
+}
+
+extension JSONReport {
+    /// `checks`: the rules that ran, then the implicit checks (what per-rule reports need).
+    static func writeChecks(_ checks: [CheckInfo], to w: inout JSONWriter) {
+        w.key("checks")
+        w.beginArray()
+        for c in checks {
+            w.beginObject()
+            w.field("id", c.id)
+            w.field("kind", c.kind)
+            w.field("severity", c.severity.rawValue)
+            w.key("title"); w.optionalString(c.title)
+            w.endObject()
+        }
+        w.endArray()
+    }
+
+    /// `unmatched_waivers`: waivers that matched no finding (only with `--waivers`).
+    static func writeUnmatchedWaivers(_ waivers: [Waiver], to w: inout JSONWriter) {
+        w.key("unmatched_waivers")
+        w.beginArray()
+        for v in waivers {
+            w.beginObject()
+            w.field("rule", v.rule)
+            w.key("key")
+            w.beginArray()
+            for part in v.key { w.string(part) }
+            w.endArray()
+            w.field("reason", v.reason)
+            w.key("owner"); w.optionalString(v.owner)
+            w.key("ticket"); w.optionalString(v.ticket)
+            w.field("expires", v.expires.isoText)
+            w.field("file", v.position.file)
+            w.field("line", v.position.line)
+            w.field("column", v.position.column)
+            w.endObject()
+        }
+        w.endArray()
     }
 }

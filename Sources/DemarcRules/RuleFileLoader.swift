@@ -93,7 +93,7 @@ public enum RuleFileLoader {
         return first.lowercased() + text.dropFirst()
     }
 
-    private static func yamlDiagnostic(_ error: Error, path: String, yaml: String) -> Diagnostic {
+    static func yamlDiagnostic(_ error: Error, path: String, yaml: String) -> Diagnostic {
         func at(_ mark: Mark, _ message: String) -> Diagnostic {
             Diagnostic(SourcePosition(file: path, line: mark.line, column: mark.column), message)
         }

@@ -1,0 +1,111 @@
+import DemarcCore
+import DemarcEngine
+
+/// `--format csv`: one row per finding for spreadsheets (RFC 4180, UTF-8, CRLF).
+///
+/// Columns: `rule, severity, status, key, message, fix_in`, then per source in the rule file's
+/// order `SOURCE file`, `SOURCE line` and one column per field (`SOURCE.FIELD`), so that a
+/// spreadsheet can filter on any value; a source with malformed records gets `SOURCE raw`.
+/// Last: `fingerprint`. A finding with several records of one source (a group) holds one line
+/// per record in each of that source's cells. Key parts are joined by `, `.
+///
+/// A cell that begins with `=`, `+`, `-`, `@`, TAB or CR gets a leading `'` so that a
+/// spreadsheet never runs it as a formula, unless the whole cell is a plain number as demarc writes it (`-150.00`; `+1` is guarded).
+public struct CSVReport: Report {
+    /// Makes the report.
+    public init() {}
+
+    /// The CSV text, with a byte order mark first under `--csv-bom`.
+    public func render(_ result: RunResult, options: ReportOptions) throws -> [UInt8] {
+        let layout = Layout(result)
+        var out: [UInt8] = options.csvBOM ? [0xEF, 0xBB, 0xBF] : []
+        var header = ["rule", "severity", "status", "key", "message", "fix_in"]
+        for s in layout.sources {
+            header += ["\(s.name) file", "\(s.name) line"] + s.fields.map { "\(s.name).\($0)" }
+            if s.hasRaw { header.append("\(s.name) raw") }
+        }
+        header.append("fingerprint")
+        CSVReport.appendRow(header, to: &out)
+        for f in result.findings {
+            var row = [f.rule, f.severity.rawValue, f.status.rawValue, ReportText.key(f.key), f.message, f.fixIn ?? ""]
+            for s in layout.sources {
+                let records = f.records.first { $0.source == s.name }?.records ?? []
+                row.append(records.map(\.file).joined(separator: "\n"))
+                row.append(records.map { String($0.line) }.joined(separator: "\n"))
+                for field in s.fields {
+                    row.append(records.map { r in r.values.first { $0.name == field }?.text ?? "" }.joined(separator: "\n"))
+                }
+                if s.hasRaw { row.append(records.map { $0.raw ?? "" }.joined(separator: "\n")) }
+            }
+            row.append(f.fingerprint)
+            CSVReport.appendRow(row, to: &out)
+        }
+        return out
+    }
+
+    /// The columns per source: fields in the order the findings show them.
+    struct Layout {
+        struct Source {
+            var name: String
+            var fields: [String] = []
+            var hasRaw = false
+        }
+        var sources: [Source]
+
+        init(_ result: RunResult) {
+            sources = result.sources.map { Source(name: $0.name) }
+            for f in result.findings {
+                for group in f.records {
+                    guard let i = sources.firstIndex(where: { $0.name == group.source }) else {
+                        sources.append(Source(name: group.source))
+                        continue
+                    }
+                    for r in group.records {
+                        if r.raw != nil { sources[i].hasRaw = true }
+                        for v in r.values where !sources[i].fields.contains(v.name) { sources[i].fields.append(v.name) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// One record: guarded, quoted where needed, CRLF at the end.
+    static func appendRow(_ cells: [String], to out: inout [UInt8]) {
+        for (i, cell) in cells.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            let text = guarded(cell)
+            if text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+                out.append(0x22)
+                for b in text.utf8 {
+                    if b == 0x22 { out.append(0x22) }
+                    out.append(b)
+                }
+                out.append(0x22)
+            } else {
+                out.append(contentsOf: text.utf8)
+            }
+        }
+        out.append(contentsOf: [0x0D, 0x0A])
+    }
+
+    /// The cell with a leading `'` when a spreadsheet would read it as a formula.
+    public static func guarded(_ cell: String) -> String {
+        guard let first = cell.utf8.first else { return cell }
+        switch first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D:
+            return isPlainNumber(cell) ? cell : "'" + cell
+        default:
+            return cell
+        }
+    }
+
+    /// `-?digits[.digits]`, the way demarc writes decimals: a spreadsheet reads it as a number,
+    /// never as a formula. A leading `+` is not demarc's notation, so `+1` is guarded as text.
+    static func isPlainNumber(_ cell: String) -> Bool {
+        var bytes = Substring(cell).utf8[...]
+        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        let parts = bytes.split(separator: UInt8(ascii: "."), maxSplits: 1, omittingEmptySubsequences: false)
+        guard !parts.isEmpty, parts.count <= 2 else { return false }
+        return parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+    }
+}
