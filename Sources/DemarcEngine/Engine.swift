@@ -1,3 +1,173 @@
+import Foundation
 import DemarcCore
 import DemarcReaders
 import DemarcRules
+
+/// Runs a validated rule file over its sources and collects the findings.
+public enum Engine {
+    /// Reads every source (in parallel, one thread per source), forms cases, runs the selected
+    /// rules and the implicit checks, and returns the ordered result.
+    public static func run(_ file: RuleFile, options: RunOptions) throws -> RunResult {
+        let selected = try selectRules(file, only: options.only, skip: options.skip)
+        let inputs = try resolveInputs(file, overrides: options.sourceOverrides)
+        let asOf = options.asOf ?? file.asOf ?? options.today ?? today()
+        let normalizer = KeyNormalizer(file.match.normalize)
+
+        var clock = PhaseClock()
+        options.progress?("reading \(file.sources.count) source\(file.sources.count == 1 ? "" : "s")")
+        let tables = try readSources(file, inputs: inputs, asOf: asOf, normalizer: normalizer)
+        clock.lap("read")
+        options.progress?("matching \(tables.reduce(0) { $0 + $1.lines.count }) records")
+        let store = CaseBuilder.build(tables, asOf: asOf, calendar: file.calendar)
+        clock.lap("cases")
+        options.progress?("checking \(store.count) cases against \(selected.count) rules")
+
+        var drafts: [FindingDraft] = []
+        let checker = RuleChecker(store: store, asOf: asOf, calendar: file.calendar)
+        for (rank, rule) in file.rules.enumerated() where selected.contains(rule.id) {
+            drafts += checker.check(rule, rank: rank)
+        }
+        drafts += ImplicitChecker(store: store, severity: file.implicitSeverity, baseRank: file.rules.count).check()
+        clock.lap("rules")
+        drafts = FindingDraft.sorted(drafts)
+        clock.lap("sort")
+
+        // Summary over all findings; `--max-findings` limits what is listed per rule.
+        var summary = RunSummary()
+        var listed: [Finding] = []
+        var perRule: [(String, Int)] = []
+        for d in drafts {
+            summary.findings += 1
+            switch d.severity {
+            case .error: summary.error += 1
+            case .warning: summary.warning += 1
+            case .info: summary.info += 1
+            }
+            if d.status.counts { summary.failing[d.severity, default: 0] += 1 }
+            if perRule.last?.0 == d.rule { perRule[perRule.count - 1].1 += 1 } else { perRule.append((d.rule, 1)) }
+            if let limit = options.maxFindings, perRule[perRule.count - 1].1 > limit { continue }
+            listed.append(materialize(d, tables: tables))
+        }
+        summary.byRule = perRule.map { RuleCount(rule: $0.0, count: $0.1) }
+        clock.lap("findings")
+
+        let sources = tables.map { t in
+            SourceSummary(name: t.def.name, file: t.file, format: t.def.format.rawValue,
+                          encoding: t.readSummary.encoding, sha256: t.readSummary.sha256,
+                          records: t.recordCount, malformed: t.malformedRecordCount)
+        }
+        var checks = file.rules.filter { selected.contains($0.id) }.map {
+            CheckInfo(id: $0.id, kind: $0.kind.name, severity: $0.severity, title: $0.title)
+        }
+        checks += ImplicitCheck.allCases.map {
+            CheckInfo(id: $0.rawValue, kind: "implicit", severity: file.implicitSeverity[$0] ?? .error, title: nil)
+        }
+        return RunResult(rules: RuleFileInfo(file: file.path, name: file.name, sha256: file.sha256),
+                         asOf: asOf, sources: sources, cases: store.count, summary: summary,
+                         findings: listed, checks: checks)
+    }
+
+    /// The ids of the rules `--only`/`--skip` select; an unknown id or tag is a usage error.
+    public static func selectRules(_ file: RuleFile, only: [String], skip: [String]) throws -> Set<String> {
+        func matches(_ rule: Rule, _ token: String) -> Bool {
+            token.hasPrefix("#") ? rule.tags.contains(String(token.dropFirst())) : rule.id == token
+        }
+        for token in only + skip where !file.rules.contains(where: { matches($0, token) }) {
+            let what = token.hasPrefix("#") ? "tag" : "rule"
+            throw DemarcError.usage("no \(what) '\(token.hasPrefix("#") ? String(token.dropFirst()) : token)' in \(file.path)")
+        }
+        var ids = Set<String>()
+        for rule in file.rules {
+            if !only.isEmpty && !only.contains(where: { matches(rule, $0) }) { continue }
+            if skip.contains(where: { matches(rule, $0) }) { continue }
+            ids.insert(rule.id)
+        }
+        return ids
+    }
+
+    /// The input of each source: `--source` wins over `file:`.
+    static func resolveInputs(_ file: RuleFile, overrides: [String: InputFile]) throws -> [InputFile] {
+        for name in overrides.keys.sorted() where file.source(name) == nil {
+            throw DemarcError.usage("--source '\(name)': no source named '\(name)' in \(file.path)")
+        }
+        var inputs: [InputFile] = []
+        for source in file.sources {
+            if let input = overrides[source.name] {
+                inputs.append(input)
+            } else if let path = source.file {
+                inputs.append(InputFile(displayName: source.fileAsWritten ?? path, path: path))
+            } else {
+                throw DemarcError.usage("source '\(source.name)' has no file; give --source \(source.name)=PATH")
+            }
+        }
+        if inputs.filter({ $0.path == nil }).count > 1 {
+            throw DemarcError.usage("only one source may read standard input ('-')")
+        }
+        return inputs
+    }
+
+    /// Reads the sources on one thread each; the first failure in source order is thrown.
+    static func readSources(_ file: RuleFile, inputs: [InputFile], asOf: Day,
+                            normalizer: KeyNormalizer) throws -> [SourceTable] {
+        final class Results: @unchecked Sendable {
+            var items: [Result<SourceTable, Error>?]
+            let lock = NSLock()
+            init(_ n: Int) { items = Array(repeating: nil, count: n) }
+        }
+        let results = Results(file.sources.count)
+        let calendar = file.calendar
+        DispatchQueue.concurrentPerform(iterations: file.sources.count) { i in
+            let loader = SourceLoader(def: file.sources[i], order: i, input: inputs[i], asOf: asOf,
+                                      calendar: calendar, normalizer: normalizer)
+            let result = Result { try loader.load() }
+            results.lock.lock()
+            results.items[i] = result
+            results.lock.unlock()
+        }
+        var tables: [SourceTable] = []
+        for item in results.items {
+            guard let item else { throw DemarcError.internalError("a source was not read") }
+            tables.append(try item.get())
+        }
+        return tables
+    }
+
+    /// A draft with its records' values written out.
+    static func materialize(_ d: FindingDraft, tables: [SourceTable]) -> Finding {
+        var records: [SourceRecords] = []
+        if let (s, entry) = d.malformed {
+            let table = tables[s]
+            records.append(SourceRecords(source: table.def.name,
+                                         records: [table.findingRecord(malformed: table.malformed[entry])]))
+        }
+        for (s, rows) in d.records {
+            let table = tables[s]
+            records.append(SourceRecords(source: table.def.name, records: rows.map(table.findingRecord)))
+        }
+        return Finding(rule: d.rule, kind: d.kind, severity: d.severity, status: d.status, key: d.key, message: d.message,
+                       fixIn: d.fixIn, fingerprint: d.fingerprint, records: records)
+    }
+
+    /// Today in UTC.
+    static func today() -> Day {
+        let seconds = Int64(Date().timeIntervalSince1970)
+        return Day(daysSinceEpoch: Int32(clamping: seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400))
+    }
+}
+
+/// Phase timings on standard error when `DEMARC_TIMING` is set (for benchmarks).
+public struct PhaseClock {
+    /// Starts the clock.
+    public init() {}
+
+    private let enabled = ProcessInfo.processInfo.environment["DEMARC_TIMING"] != nil
+    private var last = DispatchTime.now().uptimeNanoseconds
+
+    /// Writes the time since the last lap.
+    public mutating func lap(_ phase: String) {
+        guard enabled else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        FileHandle.standardError.write(Data("timing: \(phase) \((now - last) / 1_000_000) ms\n".utf8))
+        last = now
+    }
+}

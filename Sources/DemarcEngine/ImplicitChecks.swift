@@ -1,0 +1,103 @@
+import DemarcCore
+import DemarcReaders
+import DemarcRules
+
+/// The five implicit checks (RULES.md, Implicit checks); they always run.
+struct ImplicitChecker {
+    let store: CaseStore
+    let severity: [ImplicitCheck: Severity]
+    /// The rank of the first implicit check (after every rule).
+    let baseRank: Int
+
+    /// Every implicit finding.
+    func check() -> [FindingDraft] {
+        var drafts: [FindingDraft] = []
+        for (i, check) in ImplicitCheck.allCases.enumerated() {
+            let rank = baseRank + i
+            let sev = severity[check] ?? .error
+            for table in store.tables {
+                switch check {
+                case .unclassifiedState: unclassified(table, rank, sev, &drafts)
+                case .duplicateKey: duplicates(table, rank, sev, &drafts)
+                case .missingKey: missingKeys(table, rank, sev, &drafts)
+                case .malformedValue: malformedValues(table, rank, sev, &drafts)
+                case .malformedRecord: malformedRecords(table, rank, sev, &drafts)
+                }
+            }
+        }
+        return drafts
+    }
+
+    private func make(_ check: ImplicitCheck, _ rank: Int, _ severity: Severity, key: [String],
+                      extra: [String], message: String, table: SourceTable, records: [Int],
+                      fieldRank: Int = 0) -> FindingDraft {
+        FindingDraft(rank: rank, rule: check.rawValue, kind: check.rawValue, severity: severity,
+                     key: key, message: message, fixIn: table.def.name,
+                     fingerprint: Fingerprint.make(rule: check.rawValue, key: key, extra: [table.def.name] + extra),
+                     records: [(table.order, records)], malformed: nil, sourceRank: table.order,
+                     line: records.first.map { Int(table.lines[$0]) } ?? 0, fieldRank: fieldRank)
+    }
+
+    /// Once per kept record, or once per group with all its records.
+    private func unclassified(_ table: SourceTable, _ rank: Int, _ sev: Severity, _ drafts: inout [FindingDraft]) {
+        guard table.def.state != nil else { return }
+        for c in 0..<store.count where table.caseState[c] == CaseState.unclassified {
+            let message: String
+            if case .byValue(let field, _, _)? = table.def.state {
+                let text = table.fieldIndex[field].map { table.caseValue(c, field: $0).resultText } ?? ""
+                message = "\(table.def.name) says '\(text)', which is in no class of its state"
+            } else {
+                message = "\(table.def.name) matches no condition of its state"
+            }
+            drafts.append(make(.unclassifiedState, rank, sev, key: store.keyParts(c), extra: [],
+                               message: message, table: table, records: table.caseRecords(c)))
+        }
+    }
+
+    private func duplicates(_ table: SourceTable, _ rank: Int, _ sev: Severity, _ drafts: inout [FindingDraft]) {
+        for dup in table.duplicates {
+            let key = table.keyParts(record: Int(dup.record))
+            let message = "\(table.def.name) has key '\(key.joined(separator: ", "))' again (occurrence \(dup.occurrence)); "
+                + "the first record is at line \(table.lines[Int(dup.first)])"
+            drafts.append(make(.duplicateKey, rank, sev, key: key, extra: [String(dup.occurrence)],
+                               message: message, table: table, records: [Int(dup.record)]))
+        }
+    }
+
+    private func missingKeys(_ table: SourceTable, _ rank: Int, _ sev: Severity, _ drafts: inout [FindingDraft]) {
+        for r in 0..<table.keyMissing.count where table.keyMissing[r] {
+            let key = table.keyParts(record: r)
+            let names = table.def.key.joined(separator: ", ")
+            drafts.append(make(.missingKey, rank, sev, key: key, extra: [rawText(table, r)],
+                               message: "\(table.def.name) record has an empty key '\(names)'",
+                               table: table, records: [r]))
+        }
+    }
+
+    private func malformedValues(_ table: SourceTable, _ rank: Int, _ sev: Severity, _ drafts: inout [FindingDraft]) {
+        for issue in table.valueIssues {
+            let r = Int(issue.record)
+            let field = table.fieldNames[Int(issue.field)]
+            drafts.append(make(.malformedValue, rank, sev, key: table.keyParts(record: r), extra: [field],
+                               message: issue.message, table: table, records: [r], fieldRank: Int(issue.field)))
+        }
+    }
+
+    private func malformedRecords(_ table: SourceTable, _ rank: Int, _ sev: Severity, _ drafts: inout [FindingDraft]) {
+        for (i, entry) in table.malformed.enumerated() {
+            let check = ImplicitCheck.malformedRecord
+            let message = "\(table.def.name) record at \(table.file):\(entry.line) is malformed: "
+                + "\(entry.detail.reason.phrase) (\(entry.detail.detail))"
+            drafts.append(FindingDraft(
+                rank: rank, rule: check.rawValue, kind: check.rawValue, severity: sev, key: [],
+                message: message, fixIn: table.def.name,
+                fingerprint: Fingerprint.make(rule: check.rawValue, key: [], extra: [table.def.name, entry.detail.raw]),
+                records: [], malformed: (table.order, i), sourceRank: table.order, line: entry.line, fieldRank: 0))
+        }
+    }
+
+    /// The raw text standing in for a well-formed record: its values joined by U+001F.
+    private func rawText(_ table: SourceTable, _ record: Int) -> String {
+        (0..<table.width).map { table.value(record: record, field: $0).resultText }.joined(separator: "\u{1F}")
+    }
+}

@@ -1,0 +1,237 @@
+import DemarcCore
+import DemarcRules
+
+/// Runs the six rule kinds case by case (RULES.md, Rules).
+struct RuleChecker {
+    let store: CaseStore
+    let asOf: Day
+    let calendar: Calendar?
+
+    /// The findings of one rule.
+    func check(_ rule: Rule, rank: Int) -> [FindingDraft] {
+        var drafts: [FindingDraft] = []
+        let skipsMissingKeys: Bool
+        switch rule.kind {
+        case .counterpart, .agree: skipsMissingKeys = true
+        default: skipsMissingKeys = false
+        }
+        let (mustHave, mustLack) = presence(rule.kind)
+        for c in 0..<store.count {
+            if skipsMissingKeys && store.missing[c] { continue }
+            // The kind's cheap presence test first: it never changes the outcome.
+            if mustHave.contains(where: { $0.caseRow[c] < 0 }) || mustLack.contains(where: { $0.caseRow[c] >= 0 }) {
+                continue
+            }
+            let context = CaseContext(store: store, caseIndex: c, asOf: asOf)
+            if let condition = rule.where {
+                guard case .bool(true) = Evaluator.evaluate(condition, in: context, calendar: calendar) else { continue }
+            }
+            check(rule, rank: rank, context: context, into: &drafts)
+        }
+        return drafts
+    }
+
+    /// The sources a case must have, and must lack, for the kind to find anything.
+    private func presence(_ kind: RuleKind) -> (have: [SourceTable], lack: [SourceTable]) {
+        func tables(_ names: [String]) -> [SourceTable] { names.compactMap { store.table($0) } }
+        switch kind {
+        case .definite(let s): return (tables([s]), [])
+        case .counterpart(let a, let b): return (tables([a]), tables([b]))
+        case .agree(let a, let b, _): return (tables([a, b]), [])
+        case .owned(_, let owner, _, _): return (tables([owner]), [])
+        case .stale(let s, _, _, _): return (tables([s]), [])
+        case .expect: return ([], [])
+        }
+    }
+
+    private func check(_ rule: Rule, rank: Int, context: CaseContext, into drafts: inout [FindingDraft]) {
+        let c = context.caseIndex
+        let messages = Messages(store: store, caseIndex: c)
+        func draft(kind: String, extra: [String], defaultMessage: @autoclosure () -> String,
+                   fixIn: String?, sources: [String], suffix: String = "") -> FindingDraft {
+            let key = store.keyParts(c)
+            let message = (rule.message.map { messages.render($0, rule.messagePlaceholders, context, calendar) }
+                           ?? defaultMessage()) + suffix
+            var records: [(source: Int, records: [Int])] = []
+            for table in store.tables where sources.contains(table.def.name) {
+                let rows = table.caseRecords(c)
+                if !rows.isEmpty { records.append((table.order, rows)) }
+            }
+            let first = records.first
+            return FindingDraft(
+                rank: rank, rule: rule.id, kind: kind, severity: rule.severity, key: key,
+                message: message, fixIn: rule.fixIn ?? fixIn,
+                fingerprint: Fingerprint.make(rule: rule.id, key: key, extra: extra),
+                records: records, malformed: nil, sourceRank: first?.source ?? 0,
+                line: first.map { Int(store.tables[$0.source].lines[$0.records[0]]) } ?? 0, fieldRank: 0)
+        }
+
+        switch rule.kind {
+        case .definite(let s):
+            guard let table = store.table(s), let cls = table.stateClass(c), !cls.isDefinite else { return }
+            drafts.append(draft(kind: "indefinite", extra: [s],
+                                defaultMessage: "\(messages.says(table, withClass: true)), neither booked nor not booked",
+                                fixIn: s, sources: [s]))
+
+        case .counterpart(let a, let b):
+            guard let table = store.table(a) else { return }
+            drafts.append(draft(kind: "missing-counterpart", extra: [],
+                                defaultMessage: "\(messages.says(table, withClass: false)) but \(b) has no record",
+                                fixIn: b, sources: [a]))
+
+        case .agree(let a, let b, let transitionalAllowed):
+            guard let ta = store.table(a), let tb = store.table(b),
+                  let ca = ta.stateClass(c), let cb = tb.stateClass(c) else { return }
+            let blurred: Bool
+            if ca.isDefinite && cb.isDefinite {
+                blurred = ca != cb
+            } else {
+                blurred = !transitionalAllowed
+                    && ((ca.name == "booked" && !cb.isDefinite) || (cb.name == "booked" && !ca.isDefinite))
+            }
+            guard blurred else { return }
+            let fix = !ca.isDefinite ? a : b
+            drafts.append(draft(kind: "disagreement", extra: [],
+                                defaultMessage: "\(messages.says(ta, withClass: true)) but \(messages.says(tb, withClass: true))",
+                                fixIn: fix, sources: [a, b]))
+
+        case .owned(let field, let owner, let copies, let tolerance):
+            guard let to = store.table(owner), let fo = to.fieldIndex[field] else { return }
+            let ownerValue = to.caseValue(c, field: fo)
+            if ownerValue.isUnknown { return }
+            for copy in copies {
+                guard let tc = store.table(copy), tc.caseRow[c] >= 0, let fc = tc.fieldIndex[field] else { continue }
+                let copyValue = tc.caseValue(c, field: fc)
+                if sameOwnedValue(ownerValue, copyValue, tolerance: tolerance) { continue }
+                let copyText = copyValue.isUnknown ? "no \(field)" : "\(field) '\(copyValue.resultText)'"
+                var d = draft(kind: "ownership", extra: [field, copy],
+                              defaultMessage: "\(copy) has \(copyText) but \(owner), which owns it, has '\(ownerValue.resultText)'",
+                              fixIn: copy, sources: [owner, copy])
+                d.fieldRank = fc
+                drafts.append(d)
+            }
+
+        case .stale(let s, let classes, let since, let limit):
+            guard let table = store.table(s), let cls = table.stateClass(c) else { return }
+            let wanted = classes ?? table.classes.filter { !$0.isDefinite }
+            guard wanted.contains(cls), let fs = table.fieldIndex[since] else { return }
+            let start = table.caseValue(c, field: fs)
+            let says = messages.says(table, withClass: true)
+            let message: String
+            switch (start, limit) {
+            case (.unknown, _):
+                message = "\(says) but its '\(since)' is empty, so its age is unknown"
+            case (_, .maxAge(let max)):
+                guard let begin = instant(start) else { return }
+                let age = asOf.instant.millisSinceEpoch &- begin.millisSinceEpoch
+                guard age > max else { return }
+                message = "\(says) since \(start.resultText), for \(durationText(age)), longer than \(durationText(max))"
+            case (_, .untilPeriodClose):
+                guard let day = day(start), let calendar else { return }
+                let close = calendar.closeDate(for: day)
+                guard asOf > close else { return }
+                message = "\(says) although the period of \(day.isoText) closed on \(close.isoText)"
+            }
+            drafts.append(draft(kind: "stale", extra: [s], defaultMessage: message, fixIn: s, sources: [s]))
+
+        case .expect(let expr):
+            let result = Evaluator.evaluate(expr, in: context, calendar: calendar)
+            if case .bool(true) = result { return }
+            var suffix = ""
+            if result.isUnknown {
+                suffix = " (unknown: \(Evaluator.firstUnknown(expr, in: context, calendar: calendar) ?? "a value"))"
+            }
+            let fix = firstSource(expr) ?? rule.where.flatMap(firstSource)
+            drafts.append(draft(kind: "violation", extra: [],
+                                defaultMessage: "expected '\(expr.text)' does not hold",
+                                fixIn: fix, sources: store.tables.map(\.def.name), suffix: suffix))
+        }
+    }
+
+    /// The first source an expression names, by position (DETAILS.md 22).
+    func firstSource(_ expr: Expr) -> String? {
+        var best: (SourcePosition, String)?
+        func note(_ e: Expr, _ name: String) {
+            guard store.table(name) != nil else { return }
+            if best == nil || e.position < best!.0 { best = (e.position, name) }
+        }
+        func walk(_ e: Expr) {
+            switch e.node {
+            case .field(let s, let f):
+                if let s { note(e, s) } else { note(e, f) }
+            case .state(let s), .stateTest(let s, _, _), .presence(let s, _): note(e, s)
+            case .unary(_, let a): walk(a)
+            case .binary(_, let a, let b): walk(a); walk(b)
+            case .membership(let a, let list, _): walk(a); list.forEach(walk)
+            case .call(_, let args): args.forEach(walk)
+            case .literal, .asOf, .header: break
+            }
+        }
+        walk(expr)
+        return best?.1
+    }
+}
+
+/// Whether a copy's value equals the owner's (decimals within tolerance, text after trimming).
+func sameOwnedValue(_ owner: Value, _ copy: Value, tolerance: FixedDecimal) -> Bool {
+    switch (owner, copy) {
+    case (_, .unknown): return false
+    case (.text(let a), .text(let b)): return trimWhitespace(a) == trimWhitespace(b)
+    case (.decimal, _), (_, .decimal):
+        guard let a = decimal(owner), let b = decimal(copy),
+              let difference = FixedDecimal.subtracting(a, b) else { return false }
+        return difference.magnitude <= tolerance
+    case (.integer(let a), .integer(let b)):
+        return FixedDecimal.subtracting(FixedDecimal(a), FixedDecimal(b)).map { $0.magnitude <= tolerance } ?? false
+    default:
+        return compareValues(owner, copy) == 0
+    }
+}
+
+private func decimal(_ v: Value) -> FixedDecimal? {
+    switch v {
+    case .decimal(let d): return d
+    case .integer(let i): return FixedDecimal(i)
+    default: return nil
+    }
+}
+
+/// A date or datetime as an instant (a date is midnight UTC).
+func instant(_ v: Value) -> Instant? {
+    switch v {
+    case .date(let d): return d.instant
+    case .datetime(let i): return i
+    default: return nil
+    }
+}
+
+/// The day of a date or datetime (UTC).
+func day(_ v: Value) -> Day? {
+    switch v {
+    case .date(let d): return d
+    case .datetime(let i):
+        let days = i.millisSinceEpoch >= 0 ? i.millisSinceEpoch / 86_400_000
+            : (i.millisSinceEpoch - 86_399_999) / 86_400_000
+        return Day(daysSinceEpoch: Int32(clamping: days))
+    default: return nil
+    }
+}
+
+/// `14d`, `78d 6h`, `36h`, `5h 30m`, `90m`, `5s` or `250ms`: whole days and hours for long
+/// spans, the largest exact unit for short ones.
+func durationText(_ millis: Int64) -> String {
+    let day: Int64 = 86_400_000, hour: Int64 = 3_600_000, minute: Int64 = 60_000
+    let sign = millis < 0 ? "-" : ""
+    let m = millis.magnitude > UInt64(Int64.max) ? Int64.max : abs(millis)
+    if m >= day {
+        let hours = (m % day) / hour
+        return sign + "\(m / day)d" + (hours > 0 ? " \(hours)h" : "")
+    }
+    if m >= hour {
+        let minutes = (m % hour) / minute
+        return sign + "\(m / hour)h" + (minutes > 0 ? " \(minutes)m" : "")
+    }
+    if m >= minute { return sign + "\(m / minute)m" }
+    if m % 1000 == 0 { return sign + "\(m / 1000)s" }
+    return sign + "\(m)ms"
+}

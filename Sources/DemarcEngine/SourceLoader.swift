@@ -1,0 +1,268 @@
+import Foundation
+import DemarcCore
+import DemarcReaders
+import DemarcRules
+
+/// Reads one source into a `SourceTable`: requests only the fields the rule file maps, decodes
+/// each value once, evaluates derived fields, normalizes the key and classifies the state.
+struct SourceLoader {
+    let def: SourceDef
+    let order: Int
+    let input: InputFile
+    let asOf: Day
+    let calendar: Calendar?
+    let normalizer: KeyNormalizer
+
+    /// Reads the whole source; throws `.unreadableInput` when it cannot be read at all.
+    func load() throws -> SourceTable {
+        let table = SourceTable(def: def, order: order, file: input.displayName)
+        if let path = input.path, !FileManager.default.fileExists(atPath: path) {
+            throw DemarcError.unreadableInput(SourcePosition(file: input.displayName, line: 0),
+                                              "cannot open '\(input.displayName)': no such file")
+        }
+        var plan = RequestPlan(def)
+        switch def.format {
+        case .csv:
+            let reader = CSVReader(input: input, options: def.csv)
+            table.readSummary = try readRecords(into: table, plan: plan) { sink in
+                try reader.read(fields: plan.requests, onChunk: nil, sink: sink)
+            }
+        case .xml:
+            let reader = XMLRecordReader(input: input, options: def.xml ?? XMLOptions(record: ""))
+            table.readSummary = try readRecords(into: table, plan: plan) { sink in
+                try reader.read(fields: plan.requests, sink: sink)
+            }
+        case .datev:
+            let reader = DatevReader(input: input, overrides: def.csv)
+            let header = try reader.readHeader()
+            table.header = header
+            plan.setPeriod(header.period)
+            table.readSummary = try readRecords(into: table, plan: plan) { sink in
+                try reader.read(fields: plan.requests, sink: sink)
+            }
+        }
+        return table
+    }
+
+    // MARK: - Per record
+
+    /// Decodes every record the reader delivers into `table`.
+    ///
+    /// The sink is a non-escaping closure over local arrays, so the hot loop has no dynamic
+    /// exclusivity checks and no per-field copies of `FieldDef` (both showed in profiles).
+    private func readRecords(into table: SourceTable, plan: RequestPlan,
+                             read: (RecordSink) throws -> ReadSummary) throws -> ReadSummary {
+        let width = table.width
+        let box = RowBox(width: width)
+        let context = RowContext(source: def.name, fieldIndex: table.fieldIndex, row: box,
+                                 headerValues: table.header, asOf: asOf)
+        let classifier = StateClassifier(def, fieldIndex: table.fieldIndex)
+        let derived = derivedOrder(def).compactMap { d in def.fields[d].expr.map { (d, $0) } }
+        let keyFields = def.key.map { table.fieldIndex[$0] ?? -1 }
+        let classifyRecords = classifier.hasState && def.cardinality == .one
+        let names = def.fields.map(\.name)
+        let required = def.fields.map(\.required)
+        let repeated = def.fields.map(\.repeated)
+        let negatives = def.fields.map { $0.sign?.negative ?? [] }
+        let directFields = (0..<width).filter { plan.fieldRequest[$0] != nil }
+        let calendar = self.calendar
+        let normalizer = self.normalizer
+        let file = input.displayName
+
+        var recordCount = 0
+        var row = [Value](repeating: .unknown, count: width)
+        var rows = RowStore(width: width)
+        var lines: [Int32] = []
+        var keys: [String] = []
+        var keyMissing: [Bool] = []
+        var recordState: [Int16] = []
+        var issues: [ValueIssue] = []
+        var malformed: [MalformedEntry] = []
+
+        let summary = try read { raw in
+            recordCount += 1
+            let recordIndex = Int32(truncatingIfNeeded: lines.count)
+            let isMalformed = raw.malformed != nil
+            for f in directFields {
+                let request = plan.fieldRequest[f] ?? 0
+                let parsed: ParsedValue
+                var range: Range<Int>? = nil
+                if let mode = repeated[f] {
+                    parsed = plan.repeatedValue(raw, request: request, spec: plan.specs[f], mode: mode)
+                } else if request < raw.fields.count, let r = raw.fields[request] {
+                    range = r
+                    parsed = raw.bytes.withUnsafeBytes { all in
+                        ValueParser.parse(UnsafeRawBufferPointer(rebasing: all[r]), as: plan.specs[f])
+                    }
+                } else {
+                    parsed = .empty
+                }
+                switch parsed {
+                case .empty:
+                    row[f] = .unknown
+                    if required[f] && !isMalformed {
+                        issues.append(ValueIssue(record: recordIndex, field: Int32(f),
+                                                 message: "required field '\(names[f])' is empty at \(file):\(raw.line)"))
+                    }
+                case .value(let v):
+                    row[f] = v
+                case .invalid(let why):
+                    row[f] = .unknown
+                    if !isMalformed {
+                        let text = range.map { String(decoding: raw.bytes[$0], as: UTF8.self) } ?? ""
+                        issues.append(ValueIssue(record: recordIndex, field: Int32(f),
+                                                 message: "field '\(names[f])' at \(file):\(raw.line) has '\(text)': \(why)"))
+                    }
+                }
+                if let signRequest = plan.signRequest[f],
+                   plan.isNegative(raw, request: signRequest, negative: negatives[f]) {
+                    row[f] = negate(row[f])
+                }
+            }
+            if !derived.isEmpty {
+                box.values = row
+                for (d, expr) in derived {
+                    let v = Evaluator.evaluate(expr, in: context, calendar: calendar)
+                    box.values[d] = v
+                }
+                row = box.values
+            }
+            if let detail = raw.malformed {
+                malformed.append(MalformedEntry(line: raw.line, values: row, detail: detail))
+                return
+            }
+            rows.append(row)
+            lines.append(Int32(clamping: raw.line))
+            // Key: the parts' text, normalized, joined by U+001F.
+            var key = ""
+            var allEmpty = true
+            for (p, f) in keyFields.enumerated() {
+                let part = f >= 0 ? normalizer.normalize(keyText(row[f])) : ""
+                if !part.isEmpty { allEmpty = false }
+                if p > 0 { key.append("\u{1F}") }
+                key.append(part)
+            }
+            keys.append(key)
+            keyMissing.append(allEmpty)
+            if classifyRecords {
+                recordState.append(classifier.classify(row, context: context, calendar: calendar))
+            }
+        }
+        table.recordCount = recordCount
+        table.rows = rows
+        table.lines = lines
+        table.keys = keys
+        table.keyMissing = keyMissing
+        table.recordState = recordState
+        table.valueIssues = issues
+        table.malformed = malformed
+        return summary
+    }
+}
+
+/// The text of a key part: text as is, other values as in `values`.
+func keyText(_ value: Value) -> String {
+    if case .text(let s) = value { return s }
+    return value.resultText
+}
+
+/// `sign:` negation of numbers; other values are left alone.
+func negate(_ value: Value) -> Value {
+    switch value {
+    case .decimal(let d): return .decimal(d.negated)
+    case .integer(let i): return i == Int64.min ? value : .integer(-i)
+    default: return value
+    }
+}
+
+/// Which raw fields to ask the reader for, and how to decode each.
+struct RequestPlan {
+    var requests: [FieldRequest] = []
+    /// Per field of the source: the request that feeds it (nil for derived fields).
+    var fieldRequest: [Int?] = []
+    /// Per field: the request of its `sign` column.
+    var signRequest: [Int?] = []
+    var specs: [ValueSpec] = []
+
+    init(_ def: SourceDef) {
+        var index: [FieldRequest: Int] = [:]
+        func request(_ r: FieldRequest) -> Int {
+            if let i = index[r] { return i }
+            index[r] = requests.count
+            requests.append(r)
+            return requests.count - 1
+        }
+        for field in def.fields {
+            if let selector = field.selector {
+                fieldRequest.append(request(FieldRequest(selector, keepAllMatches: field.repeated != nil)))
+            } else {
+                fieldRequest.append(nil)
+            }
+            signRequest.append(field.sign.map { request(FieldRequest($0.selector)) })
+            specs.append(ValueSpec(type: field.type, dateFormat: field.dateFormat, year: field.year,
+                                   decimalMark: field.decimalMark ?? def.decimalMark,
+                                   thousandsMark: field.thousandsMark ?? def.thousandsMark))
+        }
+    }
+
+    /// DATEV: `ddMM` dates without `year:` take the year from the metadata period.
+    mutating func setPeriod(_ period: ClosedRange<Day>?) {
+        for i in specs.indices where specs[i].dateFormat == .dayMonth && specs[i].year == nil {
+            specs[i].dayMonthPeriod = period
+        }
+    }
+
+    /// Whether the sign column's trimmed text is one of `negative`.
+    func isNegative(_ raw: RawRecord, request: Int, negative: [String]) -> Bool {
+        guard request < raw.fields.count, let range = raw.fields[request] else { return false }
+        let text = trimWhitespace(String(decoding: raw.bytes[range], as: UTF8.self))
+        return negative.contains(text)
+    }
+
+    /// XML `repeated:` over every match of a field.
+    func repeatedValue(_ raw: RawRecord, request: Int, spec: ValueSpec, mode: Repeated) -> ParsedValue {
+        guard request < raw.fields.count else { return .empty }
+        let matches = raw.allMatches(request)
+        func parse(_ range: Range<Int>) -> ParsedValue {
+            raw.bytes.withUnsafeBytes { ValueParser.parse(UnsafeRawBufferPointer(rebasing: $0[range]), as: spec) }
+        }
+        switch mode {
+        case .first: return matches.first.map(parse) ?? .empty
+        case .last: return matches.last.map(parse) ?? .empty
+        case .count: return .value(.integer(Int64(matches.count)))
+        case .join:
+            var parts: [String] = []
+            for m in matches {
+                let t = trimWhitespace(String(decoding: raw.bytes[m], as: UTF8.self))
+                if !t.isEmpty { parts.append(t) }
+            }
+            return parts.isEmpty ? .empty : .value(.text(parts.joined(separator: ", ")))
+        case .sum:
+            var total: Value = .unknown
+            for m in matches {
+                switch parse(m) {
+                case .empty: continue
+                case .invalid(let why): return .invalid(why)
+                case .value(let v):
+                    guard let sum = addValues(total, v) else { return .invalid("the sum does not fit") }
+                    total = sum
+                }
+            }
+            return total.isUnknown ? .empty : .value(total)
+        }
+    }
+}
+
+/// `a + b` for numbers, skipping an unknown `a`; nil on overflow or other types.
+func addValues(_ a: Value, _ b: Value) -> Value? {
+    switch (a, b) {
+    case (.unknown, _): return b
+    case (.decimal(let x), .decimal(let y)): return FixedDecimal.adding(x, y).map(Value.decimal)
+    case (.integer(let x), .integer(let y)):
+        let (r, o) = x.addingReportingOverflow(y)
+        return o ? nil : .integer(r)
+    case (.decimal(let x), .integer(let y)): return FixedDecimal.adding(x, FixedDecimal(y)).map(Value.decimal)
+    case (.integer(let x), .decimal(let y)): return FixedDecimal.adding(FixedDecimal(x), y).map(Value.decimal)
+    default: return nil
+    }
+}

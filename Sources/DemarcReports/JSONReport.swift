@@ -1,0 +1,120 @@
+import DemarcCore
+import DemarcEngine
+
+/// `--format json`: the JSON result of CLI.md, keys in the documented order.
+public struct JSONReport: Report {
+    /// Makes the report.
+    public init() {}
+
+    /// The result as one pretty-printed object followed by a line break.
+    public func render(_ result: RunResult, options: ReportOptions) throws -> [UInt8] {
+        var w = JSONWriter(pretty: true)
+        w.beginObject()
+        w.field("demarc", result.formatVersion)
+        w.field("tool", result.tool)
+        w.key("rules")
+        w.beginObject()
+        w.field("file", result.rules.file)
+        w.key("name"); w.optionalString(result.rules.name)
+        w.field("sha256", result.rules.sha256)
+        w.endObject()
+        w.field("as_of", result.asOf.isoText)
+        w.key("sources")
+        w.beginArray()
+        for s in result.sources {
+            w.beginObject()
+            w.field("name", s.name)
+            w.field("file", s.file)
+            w.field("format", s.format)
+            w.field("encoding", s.encoding)
+            w.field("sha256", s.sha256)
+            w.field("records", s.records)
+            w.field("malformed", s.malformed)
+            w.endObject()
+        }
+        w.endArray()
+        w.field("cases", result.cases)
+        w.key("summary")
+        JSONReport.writeSummary(result.summary, to: &w)
+        w.key("findings")
+        w.beginArray()
+        for finding in result.findings { JSONReport.writeFinding(finding, to: &w) }
+        w.endArray()
+        w.endObject()
+        w.endLine()
+        return w.bytes
+    }
+
+    /// `summary` as an object.
+    public static func writeSummary(_ s: RunSummary, to w: inout JSONWriter) {
+        w.beginObject()
+        w.field("findings", s.findings)
+        w.field("error", s.error)
+        w.field("warning", s.warning)
+        w.field("info", s.info)
+        w.field("baselined", s.baselined)
+        w.field("waived", s.waived)
+        w.key("by_rule")
+        w.beginObject()
+        for count in s.byRule { w.field(count.rule, count.count) }
+        w.endObject()
+        w.endObject()
+    }
+
+    /// One finding as an object.
+    public static func writeFinding(_ f: Finding, to w: inout JSONWriter) {
+        w.beginObject()
+        w.field("rule", f.rule)
+        w.field("kind", f.kind)
+        w.field("severity", f.severity.rawValue)
+        w.field("status", f.status.rawValue)
+        w.key("key")
+        w.beginArray()
+        for part in f.key { w.string(part) }
+        w.endArray()
+        w.field("message", f.message)
+        w.key("fix_in"); w.optionalString(f.fixIn)
+        w.field("fingerprint", f.fingerprint)
+        w.key("records")
+        w.beginObject()
+        for group in f.records {
+            w.key(group.source)
+            w.beginArray()
+            for record in group.records {
+                w.beginObject()
+                w.field("file", record.file)
+                w.field("line", record.line)
+                w.key("values")
+                w.beginObject()
+                for value in record.values { w.field(value.name, value.text) }
+                w.endObject()
+                if let raw = record.raw { w.field("raw", raw) }
+                w.endObject()
+            }
+            w.endArray()
+        }
+        w.endObject()
+        w.endObject()
+    }
+}
+
+/// `--format jsonl`: one finding per line, then `{"summary": {…}}`.
+public struct JSONLinesReport: Report {
+    /// Makes the report.
+    public init() {}
+
+    /// One compact line per listed finding, then the summary line.
+    public func render(_ result: RunResult, options: ReportOptions) throws -> [UInt8] {
+        var w = JSONWriter(pretty: false)
+        for finding in result.findings {
+            JSONReport.writeFinding(finding, to: &w)
+            w.endLine()
+        }
+        w.beginObject()
+        w.key("summary")
+        JSONReport.writeSummary(result.summary, to: &w)
+        w.endObject()
+        w.endLine()
+        return w.bytes
+    }
+}

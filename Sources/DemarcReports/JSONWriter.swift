@@ -1,0 +1,132 @@
+/// A small JSON writer with a fixed key order and exact string escaping, so that the same
+/// result always gives the same bytes.
+public struct JSONWriter {
+    /// The text written so far (UTF-8).
+    public private(set) var bytes: [UInt8] = []
+    private let pretty: Bool
+    /// Per open container: whether it has an element yet.
+    private var hasElement: [Bool] = []
+    /// Set after `key(_:)`: the next value follows the colon on the same line.
+    private var afterKey = false
+
+    /// A writer; `pretty` indents by two spaces, else everything is on one line.
+    public init(pretty: Bool) {
+        self.pretty = pretty
+        bytes.reserveCapacity(4096)
+    }
+
+    /// Opens an object (as a value).
+    public mutating func beginObject() { open(UInt8(ascii: "{")) }
+    /// Closes an object.
+    public mutating func endObject() { close(UInt8(ascii: "}")) }
+    /// Opens an array (as a value).
+    public mutating func beginArray() { open(UInt8(ascii: "[")) }
+    /// Closes an array.
+    public mutating func endArray() { close(UInt8(ascii: "]")) }
+
+    /// Writes an object key; the next call writes its value.
+    public mutating func key(_ name: String) {
+        separate()
+        appendString(name)
+        bytes.append(UInt8(ascii: ":"))
+        if pretty { bytes.append(UInt8(ascii: " ")) }
+        afterKey = true
+    }
+
+    /// A string value.
+    public mutating func string(_ text: String) {
+        separate()
+        appendString(text)
+    }
+
+    /// A string value, or null.
+    public mutating func optionalString(_ text: String?) {
+        if let text { string(text) } else { null() }
+    }
+
+    /// An integer value.
+    public mutating func number(_ value: Int) {
+        separate()
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    /// A boolean value.
+    public mutating func bool(_ value: Bool) {
+        separate()
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+
+    /// null.
+    public mutating func null() {
+        separate()
+        bytes.append(contentsOf: "null".utf8)
+    }
+
+    /// A line break after the last value (ends a document or a JSON Lines record).
+    public mutating func endLine() { bytes.append(0x0A) }
+
+    /// `"name": "text"`.
+    public mutating func field(_ name: String, _ text: String) { key(name); string(text) }
+    /// `"name": 12`.
+    public mutating func field(_ name: String, _ value: Int) { key(name); number(value) }
+
+    // MARK: - Layout
+
+    private mutating func open(_ bracket: UInt8) {
+        separate()
+        bytes.append(bracket)
+        hasElement.append(false)
+    }
+
+    private mutating func close(_ bracket: UInt8) {
+        let had = hasElement.popLast() ?? false
+        if had { newline() }
+        bytes.append(bracket)
+    }
+
+    /// Before a value or key: a comma after a previous element, then a line break and indent.
+    private mutating func separate() {
+        if afterKey {
+            afterKey = false
+            return
+        }
+        guard let last = hasElement.last else { return }
+        if last { bytes.append(UInt8(ascii: ",")) }
+        hasElement[hasElement.count - 1] = true
+        newline()
+    }
+
+    private mutating func newline() {
+        guard pretty else { return }
+        bytes.append(UInt8(ascii: "\n"))
+        bytes.append(contentsOf: repeatElement(0x20, count: 2 * hasElement.count))
+    }
+
+    private mutating func appendString(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        // Fast path: most values need no escaping and are copied in one go.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }) {
+            bytes.append(contentsOf: text.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
+            case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
+            case 0x0A: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
+            case 0x0D: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
+            case 0x09: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
+            case 0x08: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "b"))
+            case 0x0C: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "f"))
+            case 0..<0x20, 0x7F:
+                bytes.append(contentsOf: "\\u00".utf8)
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0x0F)])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import XCTest
+
+/// Runs the built `demarc` binary (build it first: `swift build`).
+enum Binary {
+    static var root: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    static func fixture(_ name: String) -> String { root.appendingPathComponent("Fixtures/engine/\(name)").path }
+
+    struct Outcome {
+        var code: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String], stdin: String? = nil, in folder: URL? = nil) throws -> Outcome {
+        let binary = root.appendingPathComponent(".build/debug/demarc")
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            throw XCTSkip("build the binary first: swift build (\(binary.path) is missing)")
+        }
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = folder ?? root
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(code: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                       stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    static func temporaryFolder() -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+final class CheckCommandTests: XCTestCase {
+    private let rules = "Fixtures/engine/basic.yaml"
+
+    func testTextReportAndExitCodeOne() throws {
+        let r = try Binary.run(["check", rules])
+        XCTAssertEqual(r.code, 1, r.stderr)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first, "accounting.csv:5: error: [accounting-is-definite] accounting says 'O' (open), neither booked nor not booked (key RE-7)")
+        XCTAssertTrue(lines.contains("crm.csv:8: error: [missing-key] crm record has an empty key 'id' (key '')"), r.stdout)
+        XCTAssertTrue(lines.contains("states-agree: 2 findings"), r.stdout)
+        XCTAssertEqual(r.stderr, "10 findings (7 errors, 2 warnings, 1 info) in 8 cases\n")
+    }
+
+    func testJSONResult() throws {
+        let r = try Binary.run(["check", rules, "--format", "json", "--quiet"])
+        XCTAssertEqual(r.code, 1)
+        XCTAssertEqual(r.stderr, "")
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(json["demarc"] as? Int, 1)
+        XCTAssertEqual(json["as_of"] as? String, "2026-11-30")
+        XCTAssertEqual(json["cases"] as? Int, 8)
+        let sources = try XCTUnwrap(json["sources"] as? [[String: Any]])
+        XCTAssertEqual(sources.map { $0["file"] as? String }, ["crm.csv", "accounting.csv"])
+        XCTAssertEqual(sources.map { $0["records"] as? Int }, [8, 5])
+        let summary = try XCTUnwrap(json["summary"] as? [String: Any])
+        XCTAssertEqual(summary["findings"] as? Int, 10)
+        XCTAssertEqual(summary["warning"] as? Int, 2)
+        let findings = try XCTUnwrap(json["findings"] as? [[String: Any]])
+        let owned = try XCTUnwrap(findings.first { $0["rule"] as? String == "amount-owned-by-accounting" })
+        XCTAssertEqual(owned["fix_in"] as? String, "crm")
+        XCTAssertEqual(owned["key"] as? [String], ["RE-2"])
+        let records = try XCTUnwrap(owned["records"] as? [String: [[String: Any]]])
+        XCTAssertEqual(records["accounting"]?.first?["line"] as? Int, 3)
+        XCTAssertEqual((records["crm"]?.first?["values"] as? [String: String])?["amount"], "200.00")
+        // Byte-identical on a second run.
+        XCTAssertEqual(try Binary.run(["check", rules, "--format", "json", "--quiet"]).stdout, r.stdout)
+    }
+
+    func testFailOnAndOnly() throws {
+        XCTAssertEqual(try Binary.run(["check", rules, "--fail-on", "never", "--quiet"]).code, 0)
+        let only = try Binary.run(["check", rules, "--only", "clarification-ages-out", "--format", "jsonl", "--quiet"])
+        XCTAssertEqual(only.code, 1) // implicit checks still run and are errors
+        XCTAssertFalse(only.stdout.contains("states-agree"))
+        XCTAssertTrue(only.stdout.contains("\"rule\":\"clarification-ages-out\""))
+        XCTAssertTrue(only.stdout.split(separator: "\n").last?.hasPrefix("{\"summary\":") ?? false)
+    }
+
+    func testProgressLinesOnStandardError() throws {
+        let r = try Binary.run(["check", rules, "--progress", "always", "--quiet"])
+        XCTAssertEqual(r.stderr, "demarc: reading 2 sources\ndemarc: matching 12 records\ndemarc: checking 8 cases against 4 rules\n")
+        XCTAssertEqual(try Binary.run(["check", rules, "--quiet"]).stderr, "")
+    }
+
+    func testUsageErrorsExitTwo() throws {
+        for args in [["check", rules, "--only", "nope"], ["check", rules, "--skip", "#nope"],
+                     ["check", rules, "--format", "xml"], ["check", rules, "--format", "csv"],
+                     ["check", rules, "--fail-on", "sometimes"], ["check", rules, "--as-of", "30.11.2026"],
+                     ["check", rules, "--source", "nobody=x.csv"], ["check", "Fixtures/engine/none.yaml"],
+                     ["check", rules, "--max-findings", "many"], ["check", rules, "--progress", "sometimes"]] {
+            let r = try Binary.run(args)
+            XCTAssertEqual(r.code, 2, "\(args): \(r.stderr)")
+            XCTAssertEqual(r.stdout, "", "\(args)")
+            XCTAssertFalse(r.stderr.isEmpty)
+        }
+        let r = try Binary.run(["check", rules, "--format", "sarif"])
+        XCTAssertEqual(r.stderr, "error: format 'sarif' is not available yet\n")
+    }
+
+    func testUnreadableInputExitsThree() throws {
+        let r = try Binary.run(["check", rules, "--source", "crm=/nonexistent/crm.csv"])
+        XCTAssertEqual(r.code, 3, r.stderr)
+        XCTAssertTrue(r.stderr.contains("/nonexistent/crm.csv"), r.stderr)
+        XCTAssertEqual(r.stdout, "")
+    }
+
+    func testAFailedRunLeavesNoReport() throws {
+        let folder = Binary.temporaryFolder()
+        let out = folder.appendingPathComponent("result.json")
+        let r = try Binary.run(["check", rules, "--source", "crm=/nonexistent.csv", "--format", "json:\(out.path)"])
+        XCTAssertEqual(r.code, 3)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), [])
+        let unwritable = try Binary.run(["check", rules, "--format", "json:/nonexistent/folder/result.json"])
+        XCTAssertEqual(unwritable.code, 3, unwritable.stderr)
+        XCTAssertTrue(unwritable.stderr.hasPrefix("/nonexistent/folder/result.json: error: cannot write"), unwritable.stderr)
+    }
+
+    func testCleanRunExitsZeroAndReadsStandardInput() throws {
+        let folder = Binary.temporaryFolder()
+        let crm = "id,stage,amount,modified\nA,Closed Won,1.00,2026-11-29\n"
+        let acc = folder.appendingPathComponent("acc.csv")
+        try "invoice,status,total\na,B,1.00\n".write(to: acc, atomically: true, encoding: .utf8)
+        let out = folder.appendingPathComponent("result.json")
+        let r = try Binary.run(["check", Binary.root.appendingPathComponent(rules).path, "--source", "crm=-",
+                                "--source", "accounting=\(acc.path)", "--format", "json:\(out.path)",
+                                "--format", "text"], stdin: crm)
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "")
+        XCTAssertEqual(r.stderr, "0 findings (0 errors, 0 warnings, 0 info) in 1 cases\n")
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: out)) as? [String: Any])
+        XCTAssertEqual((json["sources"] as? [[String: Any]])?.first?["file"] as? String, "-")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".") }
+        XCTAssertEqual(leftovers, [])
+    }
+
+    func testMaxFindingsListsFewerButCountsAll() throws {
+        let r = try Binary.run(["check", rules, "--max-findings", "1", "--only", "states-agree", "--format", "json", "--quiet"])
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let findings = try XCTUnwrap(json["findings"] as? [[String: Any]])
+        XCTAssertEqual(findings.filter { $0["rule"] as? String == "states-agree" }.count, 1)
+        let byRule = (json["summary"] as? [String: Any])?["by_rule"] as? [String: Int]
+        XCTAssertEqual(byRule?["states-agree"], 2)
+    }
+
+    func testRulesCommandListsRules() throws {
+        let r = try Binary.run(["rules", rules])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertEqual(r.stdout.split(separator: "\n").map(String.init), [
+            "accounting-is-definite      definite  error    Accounting is definite",
+            "states-agree                agree     error",
+            "amount-owned-by-accounting  owned     warning",
+            "clarification-ages-out      stale     info",
+        ])
+    }
+}

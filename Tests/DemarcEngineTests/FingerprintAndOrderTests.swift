@@ -1,0 +1,68 @@
+import XCTest
+import DemarcCore
+@testable import DemarcEngine
+
+final class FingerprintAndOrderTests: XCTestCase {
+    func testFingerprintsMatchHandComputedSHA256() {
+        // python3: hashlib.sha256('\x1f'.join(parts).encode()).hexdigest()
+        XCTAssertEqual(Fingerprint.make(rule: "won-deal-is-booked", key: ["RE-2026-0042"], extra: []),
+                       "45ba6edd9f2dec405b66887d953f295d7b8f6e364a7ea6388ca2dde4243409c5")
+        XCTAssertEqual(Fingerprint.make(rule: "owned", key: ["A", "B"], extra: ["amount", "crm"]),
+                       "83dfad8d354232a25bf4c0cf4fe1b054ba9349ec704b37cef02c4c59c34d530d")
+        XCTAssertEqual(Fingerprint.make(rule: "malformed-record", key: [], extra: ["crm", "x,y"]),
+                       "0fd0bce60c800b97c3aada3ef8694a89b219f86677527b5a86e654c594f5bcab")
+        XCTAssertEqual(Fingerprint.make(rule: "r", key: [], extra: []),
+                       "454349e422f05297191ead13e21d3db520e5abef52055e4964b82fb213f593a1")
+        XCTAssertEqual(Fingerprint.make(rule: "r", key: ["Klärung"], extra: []),
+                       "ea430e7a219dc8e56c392004dd950d3d9771a7e5284b82394af458b0cb8d7129")
+    }
+
+    private func draft(rank: Int, key: [String], fingerprint: String, source: Int = 0, line: Int = 0,
+                       field: Int = 0) -> FindingDraft {
+        FindingDraft(rank: rank, rule: "r\(rank)", kind: "k", severity: .error, key: key, message: "",
+                     fixIn: nil, fingerprint: fingerprint, records: [], malformed: nil,
+                     sourceRank: source, line: line, fieldRank: field)
+    }
+
+    func testOrderIsRankThenKeyBytesThenFingerprintThenSourceLineField() {
+        let drafts = [
+            draft(rank: 1, key: ["A"], fingerprint: "a"),
+            draft(rank: 0, key: ["b"], fingerprint: "a"),
+            draft(rank: 0, key: ["B"], fingerprint: "b"),
+            draft(rank: 0, key: ["B"], fingerprint: "a", source: 1),
+            draft(rank: 0, key: ["B"], fingerprint: "a", source: 0, line: 9),
+            draft(rank: 0, key: ["B"], fingerprint: "a", source: 0, line: 3, field: 2),
+            draft(rank: 0, key: ["B"], fingerprint: "a", source: 0, line: 3, field: 1),
+            draft(rank: 0, key: ["Ä"], fingerprint: "a"),
+            draft(rank: 0, key: ["B", ""], fingerprint: "z"),
+        ]
+        let sorted = drafts.shuffled().sorted(by: FindingDraft.precedes)
+        XCTAssertEqual(sorted.map { "\($0.rank)\($0.key.joined(separator: "+"))\($0.fingerprint)\($0.sourceRank)\($0.line)\($0.fieldRank)" }, [
+            "0Ba031", "0Ba032", "0Ba090", "0Ba100", "0Bb000", "0B+z000", "0ba000", "0Äa000", "1Aa000",
+        ])
+    }
+
+    func testKeyNormalizers() {
+        XCTAssertEqual(KeyNormalizer([.trim]).normalize("  re-1 \t"), "re-1")
+        XCTAssertEqual(KeyNormalizer([.trim, .upper]).normalize(" re-1"), "RE-1")
+        XCTAssertEqual(KeyNormalizer([.stripLeadingZeros]).normalize("00042"), "42")
+        XCTAssertEqual(KeyNormalizer([.stripLeadingZeros]).normalize("000"), "0")
+        XCTAssertEqual(KeyNormalizer([.stripLeadingZeros]).normalize(""), "")
+        XCTAssertEqual(KeyNormalizer([.collapseSpaces]).normalize("a  b\t\tc"), "a b c")
+        XCTAssertEqual(KeyNormalizer([.alnum]).normalize("RE-2026/00.42 ä"), "RE20260042ä")
+        XCTAssertEqual(KeyNormalizer([.lower]).normalize("ÄB"), "äb")
+    }
+}
+
+final class DurationTextTests: XCTestCase {
+    func testDurations() {
+        XCTAssertEqual(durationText(14 * 86_400_000), "14d")
+        XCTAssertEqual(durationText(6_763_395_000), "78d 6h")
+        XCTAssertEqual(durationText(36 * 3_600_000), "1d 12h")
+        XCTAssertEqual(durationText(5 * 3_600_000 + 30 * 60_000), "5h 30m")
+        XCTAssertEqual(durationText(90 * 60_000), "1h 30m")
+        XCTAssertEqual(durationText(5_000), "5s")
+        XCTAssertEqual(durationText(250), "250ms")
+        XCTAssertEqual(durationText(-86_400_000), "-1d")
+    }
+}
