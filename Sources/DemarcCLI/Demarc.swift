@@ -10,7 +10,7 @@ public struct Demarc: ParsableCommand {
         commandName: "demarc",
         abstract: "Checks the boundary between a CRM and accounting.",
         version: "\(DemarcVersion.toolName) (rule format \(DemarcVersion.ruleFormat))",
-        subcommands: [CheckCommand.self, LintCommand.self, RulesCommand.self, ExplainCommand.self, ProfileCommand.self]
+        subcommands: [CheckCommand.self, LintCommand.self, RulesCommand.self, ExplainCommand.self, ProfileCommand.self, InitCommand.self]
     )
 
     public init() {}
