@@ -145,3 +145,41 @@ final class ExpressionRuleTests: XCTestCase {
         XCTAssertEqual(result.findings.first?.records[0].records[0].line, 3)
     }
 }
+
+final class XMLSourceTests: XCTestCase {
+    func testXMLSourceWithRepeatedSumAttributesAndStates() throws {
+        let yaml = """
+        demarc: 1
+        as_of: 2026-11-30
+        sources:
+          accounting:
+            file: invoices.xml
+            format: xml
+            xml: { record: //Invoice, namespaces: { pt: "urn:OECD:StandardAuditFile-Tax:PT_1.04_01" } }
+            key: invoice
+            fields:
+              invoice: pt:InvoiceNo
+              status: DocumentStatus/InvoiceStatus
+              lines: { path: Line/Amount, type: decimal, repeated: sum }
+              count: { path: Line, type: integer, repeated: count }
+              total: { path: DocumentTotals/GrossTotal, type: decimal }
+              currency: { path: "DocumentTotals/Currency/@code" }
+            state:
+              field: status
+              classes:
+                booked: [N]
+                not_booked: [A]
+        rules:
+          - id: lines-add-up
+            expect: "accounting.lines == accounting.total"
+        """
+        let file = try RuleFileLoader.load(yaml: yaml, path: T.fixture("xml.yaml"))
+        let result = try Engine.run(file, options: RunOptions())
+        XCTAssertEqual(result.sources[0].records, 2)
+        XCTAssertEqual(result.pairs, ["lines-add-up RE-2", "malformed-value RE-2"])
+        let first = try XCTUnwrap(result.finding("lines-add-up", "RE-2"))
+        XCTAssertEqual(first.records[0].records[0].line, 12)
+        XCTAssertEqual(first.records[0].records[0].values.map(\.text), ["RE-2", "A", "190.00", "1", "", "EUR"])
+        XCTAssertTrue(first.message.hasSuffix("(unknown: accounting.total is empty)"), first.message)
+    }
+}
