@@ -127,7 +127,7 @@ extension RuleFileStarter {
             out.line("      classify:")
             out.line("        - booked: \"header.festschreibung\"")
             out.line("        - unfixed: \"not header.festschreibung\"")
-        case .values(let field, let column, let classes, let todo, _):
+        case .values(let field, let column, let classes, let todo):
             out.comment(["state from column '\(column)'"], indent: "    ")
             out.line("    state:")
             out.line("      field: \(field)")

@@ -51,7 +51,7 @@ struct StarterSourcePlan {
 /// The state `init` proposes.
 enum StarterState {
     /// Form 1: known classes (from `--stages`), and observed values left to sort.
-    case values(field: String, column: String, classes: [(String, [String])], todo: [ValueCount], unlisted: Int?)
+    case values(field: String, column: String, classes: [(String, [String])], todo: [(value: String, count: Int)])
     /// Salesforce IsClosed / IsWon.
     case salesforce(closed: String, won: String)
     /// DATEV: a fixed batch (Festschreibung) is booked.
@@ -80,15 +80,19 @@ extension StarterSourcePlan {
                   let index = plan.fields.firstIndex(where: { $0.profile.name == column.name }) {
             plan.fields[index].type = .text
             plan.fields[index].extras = []
-            plan.state = valueState(field: plan.fields[index].name, column: column, stages: stages)
+            var observed = (column.valueCounts ?? []).map { (value: $0.value, count: $0.count) }
+            if column.valueCounts == nil {
+                let counts = try plan.readValues([plan.fields[index]], limit: 1000)[0]
+                observed = counts.keys.sorted().map { (value: $0, count: counts[$0] ?? 0) }
+            }
+            plan.state = valueState(field: plan.fields[index].name, column: column.name, observed: observed, stages: stages)
         }
         if format == .datev && plan.state == nil { plan.state = .datev }
         if format == .datev, let sign = profile.columns.first(where: { $0.name == "Soll/Haben-Kennzeichen" }),
            let index = plan.fields.firstIndex(where: { $0.profile.name == "Umsatz (ohne Soll/Haben-Kz)" }) {
             plan.fields[index].sign = "{ column: \(yamlQuoted(sign.name)), negative: [H] }"
         }
-        plan.amountField = plan.fields.first { $0.type == .decimal && isAmountName($0.profile.name) }?.name
-            ?? plan.fields.first { $0.type == .decimal }?.name
+        plan.amountField = plan.bestAmount()
         return plan
     }
 
@@ -98,10 +102,10 @@ extension StarterSourcePlan {
         return profile.columns.first { $0.name == "StageName" }
     }
 
-    private static func valueState(field: String, column: ColumnProfile, stages: SalesforceStages?) -> StarterState {
-        let observed = column.valueCounts ?? []
+    private static func valueState(field: String, column: String, observed: [(value: String, count: Int)],
+                                   stages: SalesforceStages?) -> StarterState {
         guard let stages else {
-            return .values(field: field, column: column.name, classes: [], todo: observed, unlisted: nil)
+            return .values(field: field, column: column, classes: [], todo: observed)
         }
         var classes: [(String, [String])] = []
         for name in ["booked", "not_booked", "open"] {
@@ -109,8 +113,8 @@ extension StarterSourcePlan {
             if !values.isEmpty { classes.append((name, values)) }
         }
         let known = Set(stages.stages.map(\.name))
-        return .values(field: field, column: column.name, classes: classes,
-                       todo: observed.filter { !known.contains($0.value) }, unlisted: nil)
+        return .values(field: field, column: column, classes: classes,
+                       todo: observed.filter { !known.contains($0.value) })
     }
 
     private static func looksLikeAccounting(_ input: StarterSourceInput) -> Bool {
@@ -119,9 +123,21 @@ extension StarterSourcePlan {
         return words.contains { input.name.hasPrefix($0) || input.name.contains($0) || file.contains($0) }
     }
 
+    /// Words of amount columns, the likeliest invoice amount first.
+    static let amountWords = ["gross", "brutto", "total", "amount", "betrag", "umsatz", "summe", "sum", "net", "value", "price"]
+
     static func isAmountName(_ name: String) -> Bool {
         let folded = name.lowercased()
-        return ["amount", "betrag", "umsatz", "total", "gross", "net", "sum", "value", "price", "summe"].contains { folded.contains($0) }
+        return amountWords.contains { folded.contains($0) }
+    }
+
+    /// The decimal field most like an invoice amount: by `amountWords`, once per record.
+    func bestAmount() -> String? {
+        let decimals = fields.filter { $0.type == .decimal && $0.profile.repeatsInRecord != true }
+        for word in Self.amountWords {
+            if let hit = decimals.first(where: { $0.profile.name.lowercased().contains(word) }) { return hit.name }
+        }
+        return decimals.first?.name
     }
 
     // MARK: - Fields
@@ -158,7 +174,9 @@ extension StarterSourcePlan {
         case .empty, .text:
             field.type = .text
         case .integer:
-            field.type = .integer
+            // Whole amounts (HubSpot writes `1500`) are still amounts: decimal, to compare with
+            // the other side's.
+            field.type = isAmountName(column.name) ? .decimal : .integer
         case .bool:
             field.type = .bool
         case .decimal(let mark, let thousands):
@@ -228,7 +246,7 @@ extension StarterSourcePlan {
                     fields[index].extras = mark == UInt8(ascii: ".") ? [] : [("decimal", ",")]
                     let bad = column.values.count - parsed
                     fields[index].note = "\(bad) value\(bad == 1 ? "" : "s") of the profiled file do\(bad == 1 ? "es" : "") not parse: malformed-value findings"
-                    if amountField == nil { amountField = fields[index].name }
+                    amountField = bestAmount()
                     break
                 }
             }
@@ -242,7 +260,7 @@ extension StarterSourcePlan {
         fields.filter { field in
             let p = field.profile
             guard field.type == .text || field.type == .integer, p.values > 0 else { return false }
-            if case .values(let stateField, _, _, _, _) = state, stateField == field.name { return false }
+            if case .values(let stateField, _, _, _) = state, stateField == field.name { return false }
             return Double(p.distinct) >= 0.5 * Double(p.values) && p.distinct > 1 || p.values == 1
         }
     }
@@ -251,15 +269,24 @@ extension StarterSourcePlan {
     func keyValues(limit: Int = 200_000) throws -> [KeyColumnValues] {
         let candidates = keyCandidates
         guard !candidates.isEmpty else { return [] }
+        let sets = try readValues(candidates, limit: limit)
+        return zip(candidates, sets).map { KeyColumnValues(source: self.input.name, field: $0.name,
+                                                           column: $0.profile.name, values: Set($1.keys)) }
+    }
+
+    /// The distinct trimmed non-empty values of `columns` with their counts (at most `limit`
+    /// distinct per column), read once more from the file.
+    func readValues(_ columns: [StarterField], limit: Int) throws -> [[String: Int]] {
         let input = InputFile.file(input.path)
-        let requests = candidates.map { field -> FieldRequest in
+        let requests = columns.map { field -> FieldRequest in
             format == .xml ? FieldRequest(.path(field.profile.name)) : FieldRequest(.position(field.profile.position))
         }
-        var sets = [Set<String>](repeating: [], count: candidates.count)
+        var sets = [[String: Int]](repeating: [:], count: columns.count)
         let sink: RecordSink = { record in
             guard record.malformed == nil else { return }
-            for i in sets.indices where sets[i].count < limit {
-                if let text = record.text(i).map(trimmed), !text.isEmpty { sets[i].insert(text) }
+            for i in sets.indices {
+                guard let text = record.text(i).map(trimmed), !text.isEmpty else { continue }
+                if sets[i].count < limit || sets[i][text] != nil { sets[i][text, default: 0] += 1 }
             }
         }
         switch format {
@@ -271,6 +298,6 @@ extension StarterSourcePlan {
         case .xml:
             _ = try XMLRecordReader(input: input, options: XMLOptions(record: self.input.record ?? "")).read(fields: requests, sink: sink)
         }
-        return zip(candidates, sets).map { KeyColumnValues(source: self.input.name, field: $0.name, column: $0.profile.name, values: $1) }
+        return sets
     }
 }

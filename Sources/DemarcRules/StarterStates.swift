@@ -7,6 +7,7 @@ public enum StateGuess {
     static let exactNames: Set<String> = [
         "status", "stage", "state", "stagename", "dealstage", "documentstatus", "invoicestatus",
         "paymentstatus", "orderstatus", "belegstatus", "statuscode", "lifecyclestage", "phase",
+        "estado", "situacao", "stato", "statut", "etat", "zustand", "stadium",
     ]
 
     /// How much a column name suggests a state: 2 exact, 1 ends in status/stage/state, 0 not.
@@ -18,12 +19,14 @@ public enum StateGuess {
         return 0
     }
 
-    /// The state column of a profile: the best name score among low-cardinality columns (their
-    /// values were all counted), earlier columns first; nil when no name suggests one.
+    /// The state column of a profile: the best name score among low-cardinality columns,
+    /// earlier columns first; nil when no name suggests one.
     public static func stateColumn(_ columns: [ColumnProfile]) -> ColumnProfile? {
         var best: (score: Int, column: ColumnProfile)?
         for column in columns {
-            guard let counts = column.valueCounts, !counts.isEmpty else { continue }
+            // Few values: all counted by the profiler, or few distinct ones (a stage per deal).
+            let few = column.valueCounts?.isEmpty == false || (column.distinctExact && column.values > 0 && column.distinct <= 25)
+            guard few else { continue }
             let score = nameScore(column.name)
             if score > 0, score > (best?.score ?? 0) { best = (score, column) }
         }
