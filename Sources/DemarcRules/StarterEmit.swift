@@ -136,7 +136,8 @@ extension RuleFileStarter {
                 out.line("        \(name): [\(values.map(yamlQuoted).joined(separator: ", "))]")
             }
             if classes.isEmpty || !todo.isEmpty {
-                out.line("        todo:")
+                // `[]`, not an empty value: a null class list would mean the empty value (DETAILS.md 11).
+                out.line("        todo: []")
                 out.comment(["Observed values, not yet sorted (records with them are unclassified-state):"], indent: "          ")
                 for count in todo {
                     out.line("          # - \(yamlQuoted(count.value))   # \(count.count) record\(count.count == 1 ? "" : "s")")

@@ -80,11 +80,12 @@ public enum KeyMatcher {
     /// The best normalizers for two columns: `[trim]`, `trim` plus each optional one, and
     /// `trim` plus every one that helped; ties go to the shorter list.
     public static func bestOverlap(_ a: KeyColumnValues, _ b: KeyColumnValues) -> KeyOverlap {
-        var best = overlap(a, b, [.trim])
+        let base = overlap(a, b, [.trim])
+        var best = base
         var helping: [Normalizer] = []
         for extra in optional {
             let candidate = overlap(a, b, [.trim, extra])
-            if candidate.common > best.common { helping.append(extra) }
+            if candidate.common > base.common { helping.append(extra) }
             if isBetter(candidate, than: best) { best = candidate }
         }
         if helping.count > 1 {

@@ -12,7 +12,8 @@ public enum StateGuess {
 
     /// How much a column name suggests a state: 2 exact, 1 ends in status/stage/state, 0 not.
     public static func nameScore(_ name: String) -> Int {
-        let last = name.split(separator: "/").last.map(String.init) ?? name
+        var last = name.split(separator: "/").last.map(String.init) ?? name
+        if last.hasSuffix("__c") { last.removeLast(3) }   // a Salesforce custom field
         let folded = String(last.lowercased().filter { $0.isLetter || $0.isNumber })
         if exactNames.contains(folded) { return 2 }
         for suffix in ["status", "stage", "state"] where folded.hasSuffix(suffix) { return 1 }
