@@ -16,6 +16,7 @@ public struct Demarc: ParsableCommand {
             RulesCommand.self,
             ExplainCommand.self,
             ProfileCommand.self,
+            InitCommand.self,
             BaselineCommand.self,
             DiffCommand.self,
             ReportCommand.self,

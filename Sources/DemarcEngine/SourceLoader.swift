@@ -32,6 +32,12 @@ struct SourceLoader {
             table.readSummary = try readRecords(into: table, plan: plan) { sink in
                 try reader.read(fields: plan.requests, sink: sink)
             }
+        case .gobd:
+            guard let gobd = def.gobd else { throw DemarcError.internalError("gobd source '\(def.name)' without its index") }
+            let reader = GoBDReader(input: input, table: gobd.table)
+            table.readSummary = try readRecords(into: table, plan: plan) { sink in
+                try reader.read(fields: plan.requests, sink: sink)
+            }
         case .datev:
             let reader = DatevReader(input: input, overrides: def.csv)
             let header = try reader.readHeader()

@@ -240,13 +240,24 @@ final class DecodedInput {
         } while got < minimum
     }
 
+    /// Raw bytes still to be hashed but not decoded (GoBD `SkipNumBytes`); set before `begin`.
+    var skipRawBytes = 0
+    /// LF bytes among the skipped raw bytes, so that line numbers count the whole file.
+    private(set) var skippedLineBreaks = 0
+
     private func readRaw(at offset: Int, count: Int) throws -> Int {
-        let n = try source.read(into: raw + offset, count: count, displayName: displayName)
-        if n > 0 {
+        while true {
+            var n = try source.read(into: raw + offset, count: count, displayName: displayName)
+            guard n > 0 else { return 0 }
             let chunk = UnsafeRawBufferPointer(start: raw + offset, count: n)
             hasher.update(chunk)
             onChunk?(chunk)
+            guard skipRawBytes > 0 else { return n }
+            let dropped = min(skipRawBytes, n)
+            for byte in chunk.prefix(dropped) where byte == 0x0A { skippedLineBreaks += 1 }
+            skipRawBytes -= dropped
+            n -= dropped
+            if n > 0 { (raw + offset).copyMemory(from: raw + offset + dropped, byteCount: n); return n }
         }
-        return n
     }
 }

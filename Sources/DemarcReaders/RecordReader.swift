@@ -114,6 +114,8 @@ public enum TextEncoding: String, Sendable, Hashable, CaseIterable {
     case iso885915 = "iso-8859-15"
     case utf16le = "utf-16le"
     case utf16be = "utf-16be"
+    /// IBM code page 850 (DOS Latin-1), GoBD's `OEM` codepage.
+    case ibm850 = "ibm850"
 }
 
 /// The file a reader reads: a path, or standard input (`-`).

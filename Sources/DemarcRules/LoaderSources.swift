@@ -33,7 +33,7 @@ struct DerivedDraft {
 let reservedSourceNames: Set<String> = ["as_of", "header", "and", "or", "not", "in", "is", "true", "false"]
 
 extension RuleFileBuilder {
-    static let sourceKeys = ["file", "format", "csv", "xml", "key", "cardinality", "fields", "group", "state"]
+    static let sourceKeys = ["file", "format", "csv", "xml", "gobd", "key", "cardinality", "fields", "group", "state"]
 
     /// Reads `sources:` into `sources`.
     func readSources(_ node: Node) {
@@ -56,8 +56,8 @@ extension RuleFileBuilder {
         // An unknown format is taken from what the source says, so one typo is one problem.
         var format = SourceFormat.csv
         if let value = map["format"] {
-            format = choice(value, what: "format", [("csv", .csv), ("xml", .xml), ("datev", .datev)])
-                ?? (map.has("xml") ? .xml : .csv)
+            format = choice(value, what: "format", [("csv", .csv), ("xml", .xml), ("datev", .datev), ("gobd", .gobd)])
+                ?? (map.has("xml") ? .xml : map.has("gobd") ? .gobd : .csv)
         }
         var file: String?
         var fileAsWritten: String?
@@ -77,8 +77,8 @@ extension RuleFileBuilder {
         var decimalMark = format == .datev ? UInt8(ascii: ",") : UInt8(ascii: ".")
         var thousandsMark: UInt8?
         if let value = map["csv"] {
-            if format == .xml {
-                reader.error(map.keyNode("csv"), "'csv' options apply to csv and datev sources, not to xml \(what)")
+            if format == .xml || format == .gobd {
+                reader.error(map.keyNode("csv"), "'csv' options apply to csv and datev sources, not to \(format.rawValue) \(what)")
             } else {
                 readCSVOptions(value, into: &csv, decimal: &decimalMark, thousands: &thousandsMark)
             }
@@ -103,8 +103,10 @@ extension RuleFileBuilder {
                            cardinality: cardinality, fields: [], group: [:], state: nil,
                            fileAsWritten: fileAsWritten),
             nameNode: keyNode)
+        let gobd = readGoBDSource(map, format: format, what: what, at: keyNode)
         if let value = reader.require(map, "fields", in: what, at: keyNode) {
             readFields(value, into: &draft)
+            if let gobd { applyGoBDIndex(gobd, fieldsNode: value, to: &draft) }
         }
         if let value = reader.require(map, "key", in: what, at: keyNode) {
             draft.keyNode = value

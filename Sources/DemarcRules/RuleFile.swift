@@ -56,6 +56,21 @@ public enum ImplicitCheck: String, Sendable, Hashable, CaseIterable {
 /// The file format of a source.
 public enum SourceFormat: String, Sendable, Hashable {
     case csv, xml, datev
+    /// A GoBD / GDPdU export: one table of an `index.xml` (`gobd: { index, table }`).
+    case gobd
+}
+
+/// `gobd:` of a source: the index and the table read from it.
+public struct GoBDSourceDef: Sendable, Hashable {
+    /// The index path, resolved against the rule file's folder.
+    public var index: String
+    /// `index:` as written.
+    public var indexAsWritten: String
+    /// The table as the index describes it.
+    public var table: GoBDTable
+    public init(index: String, indexAsWritten: String, table: GoBDTable) {
+        self.index = index; self.indexAsWritten = indexAsWritten; self.table = table
+    }
 }
 
 /// One source of a rule file.
@@ -74,6 +89,8 @@ public struct SourceDef: Sendable {
     public var decimalMark: UInt8
     public var thousandsMark: UInt8?
     public var xml: XMLOptions?
+    /// `format: gobd`: the index and table.
+    public var gobd: GoBDSourceDef?
     /// Field names forming the key, in order.
     public var key: [String]
     public var cardinality: Cardinality
@@ -86,7 +103,9 @@ public struct SourceDef: Sendable {
     public init(name: String, file: String?, position: SourcePosition, format: SourceFormat,
                 csv: CSVOptions, decimalMark: UInt8, thousandsMark: UInt8?, xml: XMLOptions?,
                 key: [String], cardinality: Cardinality, fields: [FieldDef],
-                group: [String: Aggregation], state: StateDef?, fileAsWritten: String? = nil) {
+                group: [String: Aggregation], state: StateDef?, fileAsWritten: String? = nil,
+                gobd: GoBDSourceDef? = nil) {
+        self.gobd = gobd
         self.name = name; self.file = file; self.position = position; self.format = format
         self.fileAsWritten = fileAsWritten
         self.csv = csv; self.decimalMark = decimalMark; self.thousandsMark = thousandsMark

@@ -26,7 +26,7 @@ final class LoaderSourceTests: XCTestCase {
     }
 
     func testUnknownFormat() {
-        assertErrors(withCRM("format: json"), ["r.yaml:4:13: error: unknown format 'json'; expected 'csv', 'xml', 'datev'"])
+        assertErrors(withCRM("format: json"), ["r.yaml:4:13: error: unknown format 'json'; expected 'csv', 'xml', 'datev', 'gobd'"])
     }
 
     func testEmptyFile() {
