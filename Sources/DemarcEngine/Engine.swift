@@ -61,7 +61,7 @@ public enum Engine {
         let sources = tables.map { t in
             SourceSummary(name: t.def.name, file: t.file, format: t.def.format.rawValue,
                           encoding: t.readSummary.encoding, sha256: t.readSummary.sha256,
-                          records: t.recordCount, malformed: t.malformedRecordCount)
+                          records: t.recordCount, malformed: t.malformedRecordCount, files: t.files)
         }
         var checks = file.rules.filter { selected.contains($0.id) }.map {
             CheckInfo(id: $0.id, kind: $0.kind.name, severity: $0.severity, title: $0.title)

@@ -80,12 +80,29 @@ public struct SourceSummary: Sendable, Hashable {
     public var records: Int
     /// Records with a `malformed-record` or `malformed-value` finding.
     public var malformed: Int
+    /// A source whose `file` is a pattern: each file read, in reading order (nil otherwise).
+    public var files: [SourceFileSummary]?
 
     /// Makes a summary.
     public init(name: String, file: String, format: String, encoding: String, sha256: String,
-                records: Int, malformed: Int) {
+                records: Int, malformed: Int, files: [SourceFileSummary]? = nil) {
         self.name = name; self.file = file; self.format = format; self.encoding = encoding
-        self.sha256 = sha256; self.records = records; self.malformed = malformed
+        self.sha256 = sha256; self.records = records; self.malformed = malformed; self.files = files
+    }
+}
+
+/// `sources[].files[]` of the JSON result: one file of a source given by a pattern.
+public struct SourceFileSummary: Sendable, Hashable {
+    /// The file, shown relative to the folder the pattern was written for.
+    public var file: String
+    /// Lowercase hex SHA-256 of the file's bytes.
+    public var sha256: String
+    /// Records read from this file, malformed ones included.
+    public var records: Int
+
+    /// Makes the entry.
+    public init(file: String, sha256: String, records: Int) {
+        self.file = file; self.sha256 = sha256; self.records = records
     }
 }
 

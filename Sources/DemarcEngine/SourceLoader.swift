@@ -14,8 +14,34 @@ struct SourceLoader {
     let normalizer: KeyNormalizer
 
     /// Reads the whole source; throws `.unreadableInput` when it cannot be read at all.
+    ///
+    /// A `file:` pattern reads every matching file in byte order into the one table; each
+    /// record keeps its own file and line, `sha256` covers every file (`SourceGlob`).
     func load() throws -> SourceTable {
         let table = SourceTable(def: def, order: order, file: input.displayName)
+        guard let files = try SourceGlob.expand(input, position: def.position) else {
+            table.readSummary = try read(input, into: table)
+            return table
+        }
+        var summaries: [SourceFileSummary] = []
+        var encodings: [String] = []
+        for file in files {
+            let before = table.recordCount
+            table.fileSpans.append(FileSpan(file: file.displayName, firstRecord: Int32(clamping: table.lines.count)))
+            let summary = try read(file, into: table)
+            summaries.append(SourceFileSummary(file: file.displayName, sha256: summary.sha256,
+                                               records: table.recordCount - before))
+            if !encodings.contains(summary.encoding) { encodings.append(summary.encoding) }
+            if table.readSummary.sha256.isEmpty { table.readSummary = summary }
+        }
+        table.readSummary.encoding = encodings.sorted().joined(separator: ",")
+        table.readSummary.sha256 = SourceGlob.combinedDigest(summaries)
+        table.files = summaries
+        return table
+    }
+
+    /// Reads one file of the source, appending its records to `table`.
+    private func read(_ input: InputFile, into table: SourceTable) throws -> ReadSummary {
         if let path = input.path, !FileManager.default.fileExists(atPath: path) {
             throw DemarcError.unreadableInput(SourcePosition(file: input.displayName, line: 0),
                                               "cannot open '\(input.displayName)': no such file")
@@ -24,30 +50,31 @@ struct SourceLoader {
         switch def.format {
         case .csv:
             let reader = CSVReader(input: input, options: def.csv)
-            table.readSummary = try readRecords(into: table, plan: plan) { sink in
+            return try readRecords(into: table, file: input.displayName, plan: plan) { sink in
                 try reader.read(fields: plan.requests, onChunk: nil, sink: sink)
             }
         case .xml:
             let reader = XMLRecordReader(input: input, options: def.xml ?? XMLOptions(record: ""))
-            table.readSummary = try readRecords(into: table, plan: plan) { sink in
+            return try readRecords(into: table, file: input.displayName, plan: plan) { sink in
                 try reader.read(fields: plan.requests, sink: sink)
             }
         case .gobd:
             guard let gobd = def.gobd else { throw DemarcError.internalError("gobd source '\(def.name)' without its index") }
             let reader = GoBDReader(input: input, table: gobd.table)
-            table.readSummary = try readRecords(into: table, plan: plan) { sink in
+            return try readRecords(into: table, file: input.displayName, plan: plan) { sink in
                 try reader.read(fields: plan.requests, sink: sink)
             }
         case .datev:
+            // Several DATEV files: each file's header classifies its own records; the table
+            // keeps the first one's (for groups and `header.` in rules).
             let reader = DatevReader(input: input, overrides: def.csv)
             let header = try reader.readHeader()
-            table.header = header
+            if table.header == nil || table.fileSpans.count <= 1 { table.header = header }
             plan.setPeriod(header.period)
-            table.readSummary = try readRecords(into: table, plan: plan) { sink in
+            return try readRecords(into: table, file: input.displayName, plan: plan, header: header) { sink in
                 try reader.read(fields: plan.requests, sink: sink)
             }
         }
-        return table
     }
 
     // MARK: - Per record
@@ -56,12 +83,12 @@ struct SourceLoader {
     ///
     /// The sink is a non-escaping closure over local arrays, so the hot loop has no dynamic
     /// exclusivity checks and no per-field copies of `FieldDef` (both showed in profiles).
-    private func readRecords(into table: SourceTable, plan: RequestPlan,
+    private func readRecords(into table: SourceTable, file: String, plan: RequestPlan, header: DatevHeader? = nil,
                              read: (RecordSink) throws -> ReadSummary) throws -> ReadSummary {
         let width = table.width
         let box = RowBox(width: width)
         let context = RowContext(source: def.name, fieldIndex: table.fieldIndex, row: box,
-                                 headerValues: table.header, asOf: asOf)
+                                 headerValues: header ?? table.header, asOf: asOf)
         let classifier = StateClassifier(def, fieldIndex: table.fieldIndex)
         let derived = derivedOrder(def).compactMap { d in def.fields[d].expr.map { (d, $0) } }
         let keyFields = def.key.map { table.fieldIndex[$0] ?? -1 }
@@ -73,17 +100,22 @@ struct SourceLoader {
         let directFields = (0..<width).filter { plan.fieldRequest[$0] != nil }
         let calendar = self.calendar
         let normalizer = self.normalizer
-        let file = input.displayName
+        let spanFile: String? = table.fileSpans.isEmpty ? nil : file
 
-        var recordCount = 0
+        // Continue the table's arrays (a pattern source reads several files into one table);
+        // they are moved out so that appending does not copy them.
+        var recordCount = table.recordCount
         var row = [Value](repeating: .unknown, count: width)
-        var rows = RowStore(width: width)
-        var lines: [Int32] = []
-        var keys: [String] = []
-        var keyMissing: [Bool] = []
-        var recordState: [Int16] = []
-        var issues: [ValueIssue] = []
-        var malformed: [MalformedEntry] = []
+        var rows = table.rows
+        var lines = table.lines
+        var keys = table.keys
+        var keyMissing = table.keyMissing
+        var recordState = table.recordState
+        var issues = table.valueIssues
+        var malformed = table.malformed
+        table.rows = RowStore(width: width)
+        table.lines = []; table.keys = []; table.keyMissing = []; table.recordState = []
+        table.valueIssues = []; table.malformed = []
 
         let summary = try read { raw in
             recordCount += 1
@@ -134,7 +166,7 @@ struct SourceLoader {
                 row = box.values
             }
             if let detail = raw.malformed {
-                malformed.append(MalformedEntry(line: raw.line, values: row, detail: detail))
+                malformed.append(MalformedEntry(line: raw.line, values: row, detail: detail, file: spanFile))
                 return
             }
             rows.append(row)

@@ -16,6 +16,15 @@ struct MalformedEntry: Sendable {
     /// What could be read, one value per field of the source.
     var values: [Value]
     var detail: MalformedRecord
+    /// The file, when the source reads several (nil: the source's one file).
+    var file: String? = nil
+}
+
+/// Where one file's records start in a source read from several files.
+struct FileSpan: Sendable {
+    var file: String
+    /// Index of the file's first well-formed record in `SourceTable.lines`.
+    var firstRecord: Int32
 }
 
 /// A duplicate record of a `cardinality: one` source (`duplicate-key`).
@@ -51,6 +60,10 @@ final class SourceTable: @unchecked Sendable {
 
     var header: DatevHeader?
     var readSummary = ReadSummary()
+    /// A `file:` pattern: the files read, in order, and where their records start (else empty).
+    var fileSpans: [FileSpan] = []
+    /// A `file:` pattern: per file, its digest and records (nil for one file).
+    var files: [SourceFileSummary]?
     /// Every record read, malformed ones included.
     var recordCount = 0
 
@@ -142,7 +155,7 @@ final class SourceTable: @unchecked Sendable {
         var values: [FieldText] = []
         values.reserveCapacity(width)
         for f in 0..<width { values.append(FieldText(fieldNames[f], rows[record, f].resultText)) }
-        return FindingRecord(file: file, line: Int(lines[record]), values: values)
+        return FindingRecord(file: fileName(record: record), line: Int(lines[record]), values: values)
     }
 
     /// A finding's view of a malformed record.
@@ -151,7 +164,18 @@ final class SourceTable: @unchecked Sendable {
         for f in 0..<width {
             values.append(FieldText(fieldNames[f], f < entry.values.count ? entry.values[f].resultText : ""))
         }
-        return FindingRecord(file: file, line: entry.line, values: values, raw: entry.detail.raw)
+        return FindingRecord(file: entry.file ?? file, line: entry.line, values: values, raw: entry.detail.raw)
+    }
+
+    /// The file a well-formed record came from.
+    func fileName(record: Int) -> String {
+        guard !fileSpans.isEmpty else { return file }
+        var low = 0, high = fileSpans.count - 1
+        while low < high {   // the last span whose first record is at or before `record`
+            let mid = (low + high + 1) / 2
+            if Int(fileSpans[mid].firstRecord) <= record { low = mid } else { high = mid - 1 }
+        }
+        return fileSpans[low].file
     }
 }
 

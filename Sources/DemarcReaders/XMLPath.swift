@@ -1,7 +1,7 @@
 import CLibXML2
 import DemarcCore
 
-/// The syntax of the XML paths a source may name: record paths `/A/B/C` and `//C` (`//A/B`
+/// The syntax of the XML paths a source may name: record paths `/A/B/C`, `//C` and `/*` (`*`: any element; `//A/B`
 /// too), field paths `A`, `A/B`, `@attr`, `A/@attr` and `//A` relative to the record, every
 /// step optionally prefixed (`pt:A`, `@pt:attr`).
 public struct XMLPath: Sendable, Hashable {
@@ -49,6 +49,10 @@ public struct XMLPath: Sendable, Hashable {
                     return .failure(XMLPathError(path: text, reason: "an attribute step '\(part)' must come last"))
                 }
                 name = name.dropFirst()
+            }
+            if !allowAttribute && name == "*" {   // a record step matching any element: `/*`
+                path.elements.append(Step(prefix: nil, localName: "*"))
+                continue
             }
             guard let step = Step(qualified: name) else {
                 let reason = part.isEmpty ? "an empty step" : "'\(part)' is not an element or attribute name"
@@ -113,6 +117,8 @@ struct XMLBoundStep {
     var name: UnsafePointer<xmlChar>?
     /// The namespace URI a prefixed step requires; nil for unprefixed steps (any namespace).
     var uri: UnsafePointer<xmlChar>?
+    /// A record step `*`: matches every element.
+    var any = false
 
     /// The namespace of the `xml:` prefix, bound without being declared (XML Names 3).
     static let xmlNamespace = "http://www.w3.org/XML/1998/namespace"
@@ -120,6 +126,7 @@ struct XMLBoundStep {
     init(_ step: XMLPath.Step, namespaces: [String: String], dict: xmlDictPtr?) {
         name = nil
         uri = nil
+        if step.prefix == nil && step.localName == "*" { any = true; return }
         guard let dict else { return }
         if let prefix = step.prefix {
             guard let namespace = namespaces[prefix] ?? (prefix == "xml" ? Self.xmlNamespace : nil) else { return }
@@ -140,6 +147,7 @@ struct XMLBoundStep {
     /// Whether an element or attribute with this local name and namespace matches the step.
     @inline(__always)
     func matches(_ localName: UnsafePointer<xmlChar>?, _ namespace: UnsafePointer<xmlChar>?) -> Bool {
+        if any { return true }
         guard let name, name == localName else { return false }
         guard let uri else { return true }
         guard let namespace else { return false }

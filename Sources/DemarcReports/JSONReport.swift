@@ -32,6 +32,7 @@ public struct JSONReport: Report {
             w.field("sha256", s.sha256)
             w.field("records", s.records)
             w.field("malformed", s.malformed)
+            if let files = s.files { JSONReport.writeFiles(files, to: &w) }
             w.endObject()
         }
         w.endArray()
@@ -47,6 +48,20 @@ public struct JSONReport: Report {
         w.endObject()
         w.endLine()
         return w.bytes
+    }
+
+    /// `sources[].files` of a source given by a pattern: file, sha256 and records of each.
+    public static func writeFiles(_ files: [SourceFileSummary], to w: inout JSONWriter) {
+        w.key("files")
+        w.beginArray()
+        for f in files {
+            w.beginObject()
+            w.field("file", f.file)
+            w.field("sha256", f.sha256)
+            w.field("records", f.records)
+            w.endObject()
+        }
+        w.endArray()
     }
 
     /// `summary` as an object.

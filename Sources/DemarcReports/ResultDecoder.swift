@@ -16,12 +16,14 @@ public enum ResultDecoder {
         let info = RuleFileInfo(file: try r.string(rules["file"], "rules.file"), name: rules["name"]?.text,
                                 sha256: try r.string(rules["sha256"], "rules.sha256"))
         let sources = try r.array(root["sources"], "sources").map { s -> SourceSummary in
-            SourceSummary(name: try r.string(s["name"], "source name"), file: try r.string(s["file"], "source file"),
+            var summary = SourceSummary(name: try r.string(s["name"], "source name"), file: try r.string(s["file"], "source file"),
                           format: try r.string(s["format"], "source format"),
                           encoding: try r.string(s["encoding"], "source encoding"),
                           sha256: try r.string(s["sha256"], "source sha256"),
                           records: try r.int(s["records"], "source records"),
                           malformed: try r.int(s["malformed"], "source malformed"))
+            if let files = s["files"]?.items { summary.files = try files.map { try r.sourceFile($0) } }
+            return summary
         }
         let checks = try (root["checks"]?.items ?? []).map { c -> CheckInfo in
             CheckInfo(id: try r.string(c["id"], "check id"), kind: try r.string(c["kind"], "check kind"),
@@ -115,6 +117,10 @@ public enum ResultDecoder {
                 })
             } ?? []
             return finding
+        }
+        func sourceFile(_ o: OrderedJSON) throws -> SourceFileSummary {
+            SourceFileSummary(file: try string(o["file"], "source file"), sha256: try string(o["sha256"], "source sha256"),
+                              records: try int(o["records"], "source records"))
         }
         func waiver(_ o: OrderedJSON) throws -> Waiver {
             Waiver(rule: try string(o["rule"], "rule"), key: try array(o["key"], "key").map { try string($0, "key") },

@@ -259,7 +259,7 @@ extension RuleFileBuilder {
             return "record path '\(record)' must start with '/' (from the root) or '//' (any depth)"
         }
         let steps = rest.split(separator: "/", omittingEmptySubsequences: false)
-        for step in steps {
+        for step in steps where step != "*" {   // `*`: any element (`/*` is the root, whatever it is)
             if let problem = stepProblem(String(step), in: "record path '\(record)'", namespaces: namespaces,
                                          attributeAllowed: false) { return problem }
         }
