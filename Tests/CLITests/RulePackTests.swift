@@ -7,7 +7,7 @@ import XCTest
 /// Regenerate the goldens after an intended change with
 /// `DEMARC_UPDATE_GOLDEN=1 swift test --filter RulePackTests`, then read the diff.
 final class RulePackTests: XCTestCase {
-    static let packs = ["salesforce-datev", "crm-saft-pt", "hubspot-erp"]
+    static let packs = ["salesforce-datev", "crm-saft-pt", "hubspot-erp", "saft-no-crm", "xrechnung-crm", "gobd-crm"]
 
     private func result(of pack: String) throws -> (code: Int32, json: String) {
         let r = try Binary.run(["check", "Rules/\(pack).yaml", "--format", "json", "--quiet"])
