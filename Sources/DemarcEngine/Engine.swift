@@ -15,7 +15,8 @@ public enum Engine {
 
         var clock = PhaseClock()
         options.progress?("reading \(file.sources.count) source\(file.sources.count == 1 ? "" : "s")")
-        let tables = try readSources(file, inputs: inputs, asOf: asOf, normalizer: normalizer)
+        let tables = try readSources(file, inputs: inputs, asOf: asOf, normalizer: normalizer,
+                                     progress: options.readProgress)
         clock.lap("read")
         options.progress?("matching \(tables.reduce(0) { $0 + $1.lines.count }) records")
         let store = CaseBuilder.build(tables, asOf: asOf, calendar: file.calendar)
@@ -117,7 +118,7 @@ public enum Engine {
 
     /// Reads the sources on one thread each; the first failure in source order is thrown.
     static func readSources(_ file: RuleFile, inputs: [InputFile], asOf: Day,
-                            normalizer: KeyNormalizer) throws -> [SourceTable] {
+                            normalizer: KeyNormalizer, progress: ReadProgress? = nil) throws -> [SourceTable] {
         final class Results: @unchecked Sendable {
             var items: [Result<SourceTable, Error>?]
             let lock = NSLock()
@@ -127,7 +128,7 @@ public enum Engine {
         let calendar = file.calendar
         DispatchQueue.concurrentPerform(iterations: file.sources.count) { i in
             let loader = SourceLoader(def: file.sources[i], order: i, input: inputs[i], asOf: asOf,
-                                      calendar: calendar, normalizer: normalizer)
+                                      calendar: calendar, normalizer: normalizer, progress: progress)
             let result = Result { try loader.load() }
             results.lock.lock()
             results.items[i] = result

@@ -220,6 +220,8 @@ public struct RunOptions: Sendable {
     public var today: Day?
     /// `--progress`: called with a short line at each phase of a run (reading, matching, …).
     public var progress: (@Sendable (String) -> Void)?
+    /// `--progress`: records and bytes read per source, updated while the sources are read.
+    public var readProgress: ReadProgress?
     /// `--baseline` and `--waivers`: set the status of findings; nil leaves every finding open.
     public var triage: Triage? = nil
 

@@ -12,6 +12,8 @@ struct SourceLoader {
     let asOf: Day
     let calendar: Calendar?
     let normalizer: KeyNormalizer
+    /// `--progress` counters, when shown.
+    var progress: ReadProgress? = nil
 
     /// Reads the whole source; throws `.unreadableInput` when it cannot be read at all.
     func load() throws -> SourceTable {
@@ -21,22 +23,27 @@ struct SourceLoader {
                                               "cannot open '\(input.displayName)': no such file")
         }
         var plan = RequestPlan(def)
+        progress?.start(order, totalBytes: input.path.flatMap(fileSize))
+        let progress = self.progress, order = self.order
+        let countBytes: ((UnsafeRawBufferPointer) -> Void)? = progress.map { counters in
+            { chunk in counters.addBytes(order, chunk.count) }
+        }
         switch def.format {
         case .csv:
             let reader = CSVReader(input: input, options: def.csv)
             table.readSummary = try readRecords(into: table, plan: plan) { sink in
-                try reader.read(fields: plan.requests, onChunk: nil, sink: sink)
+                try reader.read(fields: plan.requests, onChunk: countBytes, sink: sink)
             }
         case .xml:
             let reader = XMLRecordReader(input: input, options: def.xml ?? XMLOptions(record: ""))
             table.readSummary = try readRecords(into: table, plan: plan) { sink in
-                try reader.read(fields: plan.requests, sink: sink)
+                try reader.read(fields: plan.requests, onChunk: countBytes, sink: sink)
             }
         case .gobd:
             guard let gobd = def.gobd else { throw DemarcError.internalError("gobd source '\(def.name)' without its index") }
             let reader = GoBDReader(input: input, table: gobd.table)
             table.readSummary = try readRecords(into: table, plan: plan) { sink in
-                try reader.read(fields: plan.requests, sink: sink)
+                try reader.read(fields: plan.requests, onChunk: countBytes, sink: sink)
             }
         case .datev:
             let reader = DatevReader(input: input, overrides: def.csv)
@@ -44,7 +51,7 @@ struct SourceLoader {
             table.header = header
             plan.setPeriod(header.period)
             table.readSummary = try readRecords(into: table, plan: plan) { sink in
-                try reader.read(fields: plan.requests, sink: sink)
+                try reader.read(fields: plan.requests, onChunk: countBytes, sink: sink)
             }
         }
         return table
@@ -87,6 +94,8 @@ struct SourceLoader {
 
         let summary = try read { raw in
             recordCount += 1
+            // Publish the count every 4096 records: the lock stays off the per-record path.
+            if recordCount & 4095 == 0 { progress?.setRecords(order, recordCount) }
             let recordIndex = Int32(truncatingIfNeeded: lines.count)
             let isMalformed = raw.malformed != nil
             for f in directFields {
@@ -155,6 +164,7 @@ struct SourceLoader {
             }
         }
         table.recordCount = recordCount
+        progress?.finish(order, records: recordCount)
         table.rows = rows
         table.lines = lines
         table.keys = keys
@@ -271,4 +281,12 @@ func addValues(_ a: Value, _ b: Value) -> Value? {
     case (.integer(let x), .decimal(let y)): return FixedDecimal.adding(FixedDecimal(x), y).map(Value.decimal)
     default: return nil
     }
+}
+
+/// The size of the file at `path`, if it is a regular file.
+private func fileSize(_ path: String) -> Int? {
+    guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+          (attributes[.type] as? FileAttributeType) == .typeRegular,
+          let size = attributes[.size] as? NSNumber else { return nil }
+    return size.intValue
 }
