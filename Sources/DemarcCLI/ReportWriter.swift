@@ -70,7 +70,8 @@ enum ReportWriter {
         guard ok, rename(temporary, path) == 0 else {
             let why = ok ? String(cString: strerror(errno)) : reason
             unlink(temporary)
-            throw DemarcError.cannotWrite(path: path, why)
+            // strerror says "No space left on device"; messages are lowercase.
+            throw DemarcError.cannotWrite(path: path, why.prefix(1).lowercased() + why.dropFirst())
         }
     }
 
