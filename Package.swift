@@ -8,6 +8,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "demarc", targets: ["demarc"]),
+        // For fuzz/ (a package of its own that links libFuzzer): the reading and rule layers.
+        .library(name: "DemarcFuzzable", targets: ["DemarcCore", "DemarcReaders", "DemarcRules"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -20,6 +20,8 @@ public enum Engine {
         clock.lap("read")
         options.progress?("matching \(tables.reduce(0) { $0 + $1.lines.count }) records")
         let store = CaseBuilder.build(tables, asOf: asOf, calendar: file.calendar)
+        let accounts = RecordAccounting.accounts(store)
+        try RecordAccounting.verify(accounts, names: tables.map(\.def.name))
         clock.lap("cases")
         options.progress?("checking \(store.count) cases against \(selected.count) rules")
 
@@ -59,10 +61,11 @@ public enum Engine {
         summary.byRule = perRule.map { RuleCount(rule: $0.0, count: $0.1) }
         clock.lap("findings")
 
-        let sources = tables.map { t in
+        let sources = zip(tables, accounts).map { t, account in
             SourceSummary(name: t.def.name, file: t.file, format: t.def.format.rawValue,
                           encoding: t.readSummary.encoding, sha256: t.readSummary.sha256,
-                          records: t.recordCount, malformed: t.malformedRecordCount)
+                          records: t.recordCount, malformed: t.malformedRecordCount,
+                          matched: account.matched, unmatched: account.unmatched)
         }
         var checks = file.rules.filter { selected.contains($0.id) }.map {
             CheckInfo(id: $0.id, kind: $0.kind.name, severity: $0.severity, title: $0.title)

@@ -80,12 +80,18 @@ public struct SourceSummary: Sendable, Hashable {
     public var records: Int
     /// Records with a `malformed-record` or `malformed-value` finding.
     public var malformed: Int
+    /// Records in a case that holds records of at least one other source.
+    public var matched: Int
+    /// Records in a case of their own source only. `matched + unmatched` is `records` minus
+    /// the records malformed as a whole (checked on every run).
+    public var unmatched: Int
 
     /// Makes a summary.
     public init(name: String, file: String, format: String, encoding: String, sha256: String,
-                records: Int, malformed: Int) {
+                records: Int, malformed: Int, matched: Int = 0, unmatched: Int = 0) {
         self.name = name; self.file = file; self.format = format; self.encoding = encoding
         self.sha256 = sha256; self.records = records; self.malformed = malformed
+        self.matched = matched; self.unmatched = unmatched
     }
 }
 
