@@ -38,6 +38,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "demarc", dependencies: ["DemarcCLI"]),
+        // Reader throughput for bench/readers.sh; not shipped.
+        .executableTarget(name: "demarc-readbench", dependencies: ["DemarcReaders"]),
         .testTarget(name: "DemarcCoreTests", dependencies: ["DemarcCore"]),
         .testTarget(name: "DemarcReadersTests", dependencies: ["DemarcReaders"]),
         .testTarget(name: "DemarcRulesTests", dependencies: ["DemarcRules"]),
