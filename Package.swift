@@ -8,6 +8,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "demarc", targets: ["demarc"]),
+        // For fuzz/ (a package of its own that links libFuzzer): the reading and rule layers.
+        .library(name: "DemarcFuzzable", targets: ["DemarcCore", "DemarcReaders", "DemarcRules"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -36,6 +38,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "demarc", dependencies: ["DemarcCLI"]),
+        // Reader throughput for bench/readers.sh; not shipped.
+        .executableTarget(name: "demarc-readbench", dependencies: ["DemarcReaders"]),
         .testTarget(name: "DemarcCoreTests", dependencies: ["DemarcCore"]),
         .testTarget(name: "DemarcReadersTests", dependencies: ["DemarcReaders"]),
         .testTarget(name: "DemarcRulesTests", dependencies: ["DemarcRules"]),

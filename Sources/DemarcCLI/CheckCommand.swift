@@ -56,9 +56,14 @@ struct CheckCommand: ParsableCommand {
         var run = RunOptions(sourceOverrides: options.overrides, asOf: options.asOf, only: only, skip: skip,
                              maxFindings: maxFindings, progress: showProgress ? report : nil)
         run.triage = try reporting.triage(for: file)
+        let ticker = showProgress ? ProgressTicker(sources: file.sources.map(\.name), terminal: isatty(2) != 0) : nil
+        run.readProgress = ticker?.counters
         var clock = PhaseClock()
         let started = RunTimer()
+        ticker?.start()
+        defer { ticker?.stop() }
         var result = try Engine.run(file, options: run)
+        ticker?.stop()
         clock.lap("engine")
         reporting.stamp(&result)
         reporting.warnUnmatched(result)

@@ -41,6 +41,7 @@ public struct Demarc: ParsableCommand {
             writeStandardError(fullMessage(for: error) + "\n")
             Glibc.exit(2)
         }
+        SignalGuard.install()
         do {
             try command.run()
             Glibc.exit(0)

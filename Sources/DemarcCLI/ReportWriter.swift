@@ -55,6 +55,9 @@ enum ReportWriter {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         let temporary = folder + "/.\(url.lastPathComponent).\(getpid()).tmp"
+        // A signal while writing removes the temporary file (SignalGuard).
+        let slot = SignalGuard.register(temporary)
+        defer { SignalGuard.unregister(slot) }
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw DemarcError.cannotWrite(path: path, String(cString: strerror(errno))) }
         var ok = true
@@ -71,7 +74,8 @@ enum ReportWriter {
         guard ok, rename(temporary, path) == 0 else {
             let why = ok ? String(cString: strerror(errno)) : reason
             unlink(temporary)
-            throw DemarcError.cannotWrite(path: path, why)
+            // strerror says "No space left on device"; messages are lowercase.
+            throw DemarcError.cannotWrite(path: path, why.prefix(1).lowercased() + why.dropFirst())
         }
     }
 

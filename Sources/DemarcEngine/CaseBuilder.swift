@@ -8,6 +8,8 @@ final class CaseStore: @unchecked Sendable {
     var keys: [String] = []
     /// Per case: whether the key is missing (all parts empty; a case of one record).
     var missing: [Bool] = []
+    /// Per source, per well-formed record: its case (for the record accounting).
+    var recordCases: [[Int32]] = []
     private let names: [String]
 
     init(tables: [SourceTable]) {
@@ -60,6 +62,7 @@ enum CaseBuilder {
             recordCases.append(cases)
         }
         index = KeyIndex(capacity: 0)
+        store.recordCases = recordCases
         for (t, table) in tables.enumerated() {
             if table.isGrouped {
                 buildGroups(table, recordCases: recordCases[t], caseCount: store.count, asOf: asOf, calendar: calendar)

@@ -15,10 +15,13 @@ public enum Engine {
 
         var clock = PhaseClock()
         options.progress?("reading \(file.sources.count) source\(file.sources.count == 1 ? "" : "s")")
-        let tables = try readSources(file, inputs: inputs, asOf: asOf, normalizer: normalizer)
+        let tables = try readSources(file, inputs: inputs, asOf: asOf, normalizer: normalizer,
+                                     progress: options.readProgress)
         clock.lap("read")
         options.progress?("matching \(tables.reduce(0) { $0 + $1.lines.count }) records")
         let store = CaseBuilder.build(tables, asOf: asOf, calendar: file.calendar)
+        let accounts = RecordAccounting.accounts(store)
+        try RecordAccounting.verify(accounts, names: tables.map(\.def.name))
         clock.lap("cases")
         options.progress?("checking \(store.count) cases against \(selected.count) rules")
 
@@ -58,10 +61,11 @@ public enum Engine {
         summary.byRule = perRule.map { RuleCount(rule: $0.0, count: $0.1) }
         clock.lap("findings")
 
-        let sources = tables.map { t in
+        let sources = zip(tables, accounts).map { t, account in
             SourceSummary(name: t.def.name, file: t.file, format: t.def.format.rawValue,
                           encoding: t.readSummary.encoding, sha256: t.readSummary.sha256,
-                          records: t.recordCount, malformed: t.malformedRecordCount, files: t.files)
+                          records: t.recordCount, malformed: t.malformedRecordCount,
+                          matched: account.matched, unmatched: account.unmatched, files: t.files)
         }
         var checks = file.rules.filter { selected.contains($0.id) }.map {
             CheckInfo(id: $0.id, kind: $0.kind.name, severity: $0.severity, title: $0.title)
@@ -117,7 +121,7 @@ public enum Engine {
 
     /// Reads the sources on one thread each; the first failure in source order is thrown.
     static func readSources(_ file: RuleFile, inputs: [InputFile], asOf: Day,
-                            normalizer: KeyNormalizer) throws -> [SourceTable] {
+                            normalizer: KeyNormalizer, progress: ReadProgress? = nil) throws -> [SourceTable] {
         final class Results: @unchecked Sendable {
             var items: [Result<SourceTable, Error>?]
             let lock = NSLock()
@@ -127,7 +131,7 @@ public enum Engine {
         let calendar = file.calendar
         DispatchQueue.concurrentPerform(iterations: file.sources.count) { i in
             let loader = SourceLoader(def: file.sources[i], order: i, input: inputs[i], asOf: asOf,
-                                      calendar: calendar, normalizer: normalizer)
+                                      calendar: calendar, normalizer: normalizer, progress: progress)
             let result = Result { try loader.load() }
             results.lock.lock()
             results.items[i] = result

@@ -80,14 +80,22 @@ public struct SourceSummary: Sendable, Hashable {
     public var records: Int
     /// Records with a `malformed-record` or `malformed-value` finding.
     public var malformed: Int
+    /// Records in a case that holds records of at least one other source.
+    public var matched: Int
+    /// Records in a case of their own source only. `matched + unmatched` is `records` minus
+    /// the records malformed as a whole (checked on every run).
+    public var unmatched: Int
+
     /// A source whose `file` is a pattern: each file read, in reading order (nil otherwise).
     public var files: [SourceFileSummary]?
 
     /// Makes a summary.
     public init(name: String, file: String, format: String, encoding: String, sha256: String,
-                records: Int, malformed: Int, files: [SourceFileSummary]? = nil) {
+                records: Int, malformed: Int, matched: Int = 0, unmatched: Int = 0,
+                files: [SourceFileSummary]? = nil) {
         self.name = name; self.file = file; self.format = format; self.encoding = encoding
-        self.sha256 = sha256; self.records = records; self.malformed = malformed; self.files = files
+        self.sha256 = sha256; self.records = records; self.malformed = malformed
+        self.matched = matched; self.unmatched = unmatched; self.files = files
     }
 }
 
@@ -237,6 +245,8 @@ public struct RunOptions: Sendable {
     public var today: Day?
     /// `--progress`: called with a short line at each phase of a run (reading, matching, …).
     public var progress: (@Sendable (String) -> Void)?
+    /// `--progress`: records and bytes read per source, updated while the sources are read.
+    public var readProgress: ReadProgress?
     /// `--baseline` and `--waivers`: set the status of findings; nil leaves every finding open.
     public var triage: Triage? = nil
 

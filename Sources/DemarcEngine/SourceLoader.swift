@@ -12,6 +12,8 @@ struct SourceLoader {
     let asOf: Day
     let calendar: Calendar?
     let normalizer: KeyNormalizer
+    /// `--progress` counters, when shown.
+    var progress: ReadProgress? = nil
 
     /// Reads the whole source; throws `.unreadableInput` when it cannot be read at all.
     ///
@@ -47,22 +49,27 @@ struct SourceLoader {
                                               "cannot open '\(input.displayName)': no such file")
         }
         var plan = RequestPlan(def)
+        progress?.start(order, totalBytes: input.path.flatMap(fileSize))
+        let progress = self.progress, order = self.order
+        let countBytes: ((UnsafeRawBufferPointer) -> Void)? = progress.map { counters in
+            { chunk in counters.addBytes(order, chunk.count) }
+        }
         switch def.format {
         case .csv:
             let reader = CSVReader(input: input, options: def.csv)
             return try readRecords(into: table, file: input.displayName, plan: plan) { sink in
-                try reader.read(fields: plan.requests, onChunk: nil, sink: sink)
+                try reader.read(fields: plan.requests, onChunk: countBytes, sink: sink)
             }
         case .xml:
             let reader = XMLRecordReader(input: input, options: def.xml ?? XMLOptions(record: ""))
             return try readRecords(into: table, file: input.displayName, plan: plan) { sink in
-                try reader.read(fields: plan.requests, sink: sink)
+                try reader.read(fields: plan.requests, onChunk: countBytes, sink: sink)
             }
         case .gobd:
             guard let gobd = def.gobd else { throw DemarcError.internalError("gobd source '\(def.name)' without its index") }
             let reader = GoBDReader(input: input, table: gobd.table)
             return try readRecords(into: table, file: input.displayName, plan: plan) { sink in
-                try reader.read(fields: plan.requests, sink: sink)
+                try reader.read(fields: plan.requests, onChunk: countBytes, sink: sink)
             }
         case .datev:
             // Several DATEV files: each file's header classifies its own records; the table
@@ -72,7 +79,7 @@ struct SourceLoader {
             if table.header == nil || table.fileSpans.count <= 1 { table.header = header }
             plan.setPeriod(header.period)
             return try readRecords(into: table, file: input.displayName, plan: plan, header: header) { sink in
-                try reader.read(fields: plan.requests, sink: sink)
+                try reader.read(fields: plan.requests, onChunk: countBytes, sink: sink)
             }
         }
     }
@@ -119,6 +126,8 @@ struct SourceLoader {
 
         let summary = try read { raw in
             recordCount += 1
+            // Publish the count every 4096 records: the lock stays off the per-record path.
+            if recordCount & 4095 == 0 { progress?.setRecords(order, recordCount) }
             let recordIndex = Int32(truncatingIfNeeded: lines.count)
             let isMalformed = raw.malformed != nil
             for f in directFields {
@@ -187,6 +196,7 @@ struct SourceLoader {
             }
         }
         table.recordCount = recordCount
+        progress?.finish(order, records: recordCount)
         table.rows = rows
         table.lines = lines
         table.keys = keys
@@ -303,4 +313,12 @@ func addValues(_ a: Value, _ b: Value) -> Value? {
     case (.integer(let x), .decimal(let y)): return FixedDecimal.adding(FixedDecimal(x), y).map(Value.decimal)
     default: return nil
     }
+}
+
+/// The size of the file at `path`, if it is a regular file.
+private func fileSize(_ path: String) -> Int? {
+    guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+          (attributes[.type] as? FileAttributeType) == .typeRegular,
+          let size = attributes[.size] as? NSNumber else { return nil }
+    return size.intValue
 }

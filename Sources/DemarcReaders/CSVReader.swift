@@ -13,8 +13,8 @@ public final class CSVReader {
     var capturesRawBytes = false
     /// The raw bytes read, when `capturesRawBytes` was set.
     private(set) var captured: [UInt8] = []
-    /// Raw bytes per `read` call; tests make it tiny to put chunk boundaries everywhere.
-    var chunkSize = DecodedInput.defaultChunkSize
+    /// Raw bytes per `read` call; tests and fuzz/ make it tiny to put chunk boundaries everywhere.
+    public var chunkSize = DecodedInput.defaultChunkSize
     /// Called with the decoded text of line 1 when it lies before the header line.
     var firstLineHook: ((UnsafeBufferPointer<UInt8>) throws -> Void)?
 
@@ -173,9 +173,7 @@ final class CSVRun {
             switch request.selector {
             case .column(let name):
                 guard let index = header.firstIndex(of: name) else {
-                    let listing = hasHeader ? "the file has: " + header.map { "'\($0)'" }.joined(separator: ", ")
-                        : "the file has no header (header_line: 0)"
-                    throw DemarcError.unreadableInput(position, "no column '\(name)' in the header; \(listing)")
+                    throw DemarcError.unreadableInput(position, missingColumnMessage(name, header: header, hasHeader: hasHeader))
                 }
                 columns.append(index)
             case .position(let number):
@@ -188,6 +186,20 @@ final class CSVRun {
             }
         }
         slotColumns = columns
+    }
+
+    /// Why column `name` is not in the header: the columns there are, or that there is no
+    /// header line at all, or (NUL bytes) that the file looks like UTF-16 without a BOM.
+    private func missingColumnMessage(_ name: String, header: [String], hasHeader: Bool) -> String {
+        guard hasHeader else { return "no column '\(name)' in the header; the file has no header (header_line: 0)" }
+        if header.isEmpty {
+            return "no column '\(name)': the file ends before the header line \(options.headerLine)"
+        }
+        if header.contains(where: { $0.utf8.contains(0) }) {
+            return "no column '\(name)': the header has NUL bytes; is the file utf-16 without a BOM? "
+                + "declare 'encoding: utf-16le' or 'utf-16be'"
+        }
+        return "no column '\(name)' in the header; the file has: " + header.map { "'\($0)'" }.joined(separator: ", ")
     }
 
     // MARK: - Records

@@ -21,7 +21,9 @@ public final class GoBDReader {
     }
 
     /// Streams every selected record. `fields == nil` requests every column in index order.
-    public func read(fields: [FieldRequest]?, sink: RecordSink) throws -> ReadSummary {
+    /// `onChunk` sees every raw byte read (progress, checksums).
+    public func read(fields: [FieldRequest]?, onChunk: ((UnsafeRawBufferPointer) -> Void)? = nil,
+                     sink: RecordSink) throws -> ReadSummary {
         let position = SourcePosition(file: input.displayName, line: 0)
         if !table.problems.isEmpty {
             throw DemarcError.unreadableInput(position, "gobd table '\(table.name)' cannot be read: " + table.problems.joined(separator: "; "))
@@ -29,7 +31,7 @@ public final class GoBDReader {
         let slots = try resolve(fields, position: position)
         let source = try ByteSource(input: input)
         let decoded = DecodedInput(source: source, displayName: input.displayName, declared: table.encoding,
-                                   onChunk: nil, chunkSize: chunkSize)
+                                   onChunk: onChunk, chunkSize: chunkSize)
         decoded.skipRawBytes = table.skipBytes
         try decoded.begin()
         var summary = ReadSummary()

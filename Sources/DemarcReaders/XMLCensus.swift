@@ -6,13 +6,23 @@ import DemarcCore
 public enum XMLCensus {
     /// Every element path (as /A/B/C with local names) that occurs more than once, with counts, in document order of first appearance.
     public static func repeatingPaths(input: InputFile) throws -> [(path: String, count: Int)] {
+        try elementPaths(input: input).paths.filter { $0.count > 1 }.map { (path: $0.path, count: $0.count) }
+    }
+
+    /// Every element path (as /A/B/C with local names) in document order of first appearance,
+    /// with its count and whether it occurs twice below one parent element; and the read summary.
+    public static func elementPaths(input: InputFile) throws
+        -> (paths: [(path: String, count: Int, repeatsUnderOneParent: Bool)], summary: ReadSummary) {
         let machine = UnsafeMutablePointer<XMLPathCensusMachine>.allocate(capacity: 1)
         machine.initialize(to: XMLPathCensusMachine())
         defer { machine.deinitialize(count: 1); machine.deallocate() }
-        _ = try XMLPushParse.run(input: input, machine: UnsafeMutableRawPointer(machine),
-                                 install: XMLPathCensusMachine.install, prepare: { _ in })
+        let summary = try XMLPushParse.run(input: input, machine: UnsafeMutableRawPointer(machine),
+                                           install: XMLPathCensusMachine.install, prepare: { _ in })
         let census = machine.pointee
-        return census.paths.indices.filter { census.counts[$0] > 1 }.map { (path: census.paths[$0], count: census.counts[$0]) }
+        let paths = census.paths.indices.map {
+            (path: census.paths[$0], count: census.counts[$0], repeatsUnderOneParent: census.repeatsUnderOneParent[$0])
+        }
+        return (paths, summary)
     }
 
     /// Every record matching `options.record`, as (line, [(relative path like `A/B` or `@x` or `A/@x`, trimmed text)]) in document order.
@@ -51,28 +61,39 @@ struct XMLPathCensusMachine {
     }
 
     private var children: [Key: Int] = [:]
-    private var open: [Int] = []
+    /// Open elements: node, and the serial number of this opening.
+    private var open: [(node: Int, opening: Int)] = []
+    private var openings = 0
     private(set) var paths: [String] = []
     private(set) var counts: [Int] = []
+    private(set) var repeatsUnderOneParent: [Bool] = []
+    /// Per node: the opening of the parent element it was last seen under.
+    private var lastParentOpening: [Int] = []
 
     mutating func start(_ context: UnsafeMutablePointer<XMLSAXContext>, _ name: UnsafePointer<xmlChar>?) {
         guard open.count < XMLElementStack.maxDepth else {
             return context.pointee.fail(XMLElementStack.tooDeep(context), stopParser: true)
         }
-        let parent = open.last ?? -1
+        let parent = open.last?.node ?? -1
+        let parentOpening = open.last?.opening ?? -1
         let key = Key(parent: parent, name: UInt(bitPattern: name))
         let node: Int
         if let known = children[key] {
             node = known
+            if lastParentOpening[node] == parentOpening { repeatsUnderOneParent[node] = true }
         } else {
             node = paths.count
             let local = name.map { String(cString: $0) } ?? ""
             paths.append((parent >= 0 ? paths[parent] : "") + "/" + local)
             counts.append(0)
+            repeatsUnderOneParent.append(false)
+            lastParentOpening.append(parentOpening)
             children[key] = node
         }
+        lastParentOpening[node] = parentOpening
         counts[node] += 1
-        open.append(node)
+        openings &+= 1
+        open.append((node, openings))
     }
 
     mutating func end() { if !open.isEmpty { open.removeLast() } }

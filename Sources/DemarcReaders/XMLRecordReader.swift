@@ -27,7 +27,9 @@ public final class XMLRecordReader {
 
     /// Streams every record to `sink`. Invalid paths are usage errors (the rule loader checks
     /// them first); an unreadable, malformed or refused input throws `.unreadableInput`.
-    public func read(fields: [FieldRequest], sink: RecordSink) throws -> ReadSummary {
+    /// `onChunk` sees every raw byte read (progress, checksums).
+    public func read(fields: [FieldRequest], onChunk: ((UnsafeRawBufferPointer) -> Void)? = nil,
+                     sink: RecordSink) throws -> ReadSummary {
         let recordPath = try XMLRecordReader.recordPath(options.record)
         let fieldPaths = try fields.map { request -> (XMLPath, Bool) in
             guard case .path(let text) = request.selector else {
@@ -54,7 +56,7 @@ public final class XMLRecordReader {
                                                prepare: { ctxt in
                 machine.pointee.bind(record: recordPath, fields: fieldPaths, namespaces: options.namespaces,
                                      dict: ctxt.pointee.dict)
-            })
+            }, onChunk: onChunk)
             summary.records = machine.pointee.records
             if summary.records == 0 && !options.allowEmpty {
                 throw DemarcError.unreadableInput(SourcePosition(file: input.displayName, line: 0),

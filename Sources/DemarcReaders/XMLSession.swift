@@ -83,7 +83,8 @@ enum XMLPushParse {
     /// `prepare` runs once the parser exists (to intern names in its dictionary).
     static func run(input: InputFile, machine: UnsafeMutableRawPointer,
                     install: (inout xmlSAXHandler) -> Void,
-                    prepare: (xmlParserCtxtPtr) -> Void) throws -> ReadSummary {
+                    prepare: (xmlParserCtxtPtr) -> Void,
+                    onChunk: ((UnsafeRawBufferPointer) -> Void)? = nil) throws -> ReadSummary {
         XMLPushParse.initializeOnce()
         let source = try XMLByteSource(input: input)
         let capacity = max(chunkSize, 8)
@@ -118,6 +119,7 @@ enum XMLPushParse {
         var lineEnds = XMLLineEndNormalizer()
         while n > 0 {
             hasher.update(UnsafeRawBufferPointer(start: buffer, count: n))
+            onChunk?(UnsafeRawBufferPointer(start: buffer, count: n))
             var count = n
             if prolog.asciiLineEnds {
                 let (passed, leadingLF) = lineEnds.normalize(UnsafeMutableRawBufferPointer(start: buffer, count: n))

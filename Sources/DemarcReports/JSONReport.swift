@@ -32,6 +32,8 @@ public struct JSONReport: Report {
             w.field("sha256", s.sha256)
             w.field("records", s.records)
             w.field("malformed", s.malformed)
+            w.field("matched", s.matched)
+            w.field("unmatched", s.unmatched)
             if let files = s.files { JSONReport.writeFiles(files, to: &w) }
             w.endObject()
         }

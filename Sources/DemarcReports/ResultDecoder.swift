@@ -21,7 +21,9 @@ public enum ResultDecoder {
                           encoding: try r.string(s["encoding"], "source encoding"),
                           sha256: try r.string(s["sha256"], "source sha256"),
                           records: try r.int(s["records"], "source records"),
-                          malformed: try r.int(s["malformed"], "source malformed"))
+                          malformed: try r.int(s["malformed"], "source malformed"),
+                          matched: try s["matched"].map { try r.int($0, "source matched") } ?? 0,
+                          unmatched: try s["unmatched"].map { try r.int($0, "source unmatched") } ?? 0)
             if let files = s["files"]?.items { summary.files = try files.map { try r.sourceFile($0) } }
             return summary
         }

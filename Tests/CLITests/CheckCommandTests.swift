@@ -1,50 +1,7 @@
 import Foundation
 import XCTest
 
-/// Runs the built `demarc` binary (build it first: `swift build`).
-enum Binary {
-    static var root: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
-
-    static func fixture(_ name: String) -> String { root.appendingPathComponent("Fixtures/engine/\(name)").path }
-
-    struct Outcome {
-        var code: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static func run(_ arguments: [String], stdin: String? = nil, in folder: URL? = nil) throws -> Outcome {
-        let binary = root.appendingPathComponent(".build/debug/demarc")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw XCTSkip("build the binary first: swift build (\(binary.path) is missing)")
-        }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = folder ?? root
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(code: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                       stderr: String(decoding: errData, as: UTF8.self))
-    }
-
-    static func temporaryFolder() -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-}
-
+/// `demarc check` through the built binary (see Binary.swift; build it first: `swift build`).
 final class CheckCommandTests: XCTestCase {
     private let rules = "Fixtures/engine/basic.yaml"
 

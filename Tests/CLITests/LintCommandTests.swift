@@ -3,35 +3,7 @@ import XCTest
 
 /// `demarc lint` as a user runs it: the built binary, its output streams and exit code.
 final class LintCommandTests: XCTestCase {
-    private static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-
-    private struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// `demarc ARGUMENTS` in the package root; skips when the binary was not built.
-    private func demarc(_ arguments: [String]) throws -> Run {
-        let binary = Self.root.appendingPathComponent(".build/debug/demarc")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw XCTSkip("no built binary at \(binary.path); run `swift build` first")
-        }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = Self.root
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
-    }
+    private func demarc(_ arguments: [String]) throws -> Binary.Outcome { try Binary.run(arguments) }
 
     private let invalidLines = """
         Fixtures/rules/invalid-several.yaml:4:13: error: unknown format 'cvs'; did you mean 'csv'?
@@ -45,14 +17,14 @@ final class LintCommandTests: XCTestCase {
 
     func testCleanFileIsOK() throws {
         let run = try demarc(["lint", "Fixtures/rules/minimal.yaml"])
-        XCTAssertEqual(run.status, 0)
+        XCTAssertEqual(run.code, 0)
         XCTAssertEqual(run.stdout, "Fixtures/rules/minimal.yaml: ok\n")
         XCTAssertEqual(run.stderr, "")
     }
 
     func testEveryProblemIsPrintedAndTheExitCodeIsTwo() throws {
         let run = try demarc(["lint", "Fixtures/rules/invalid-several.yaml"])
-        XCTAssertEqual(run.status, 2)
+        XCTAssertEqual(run.code, 2)
         XCTAssertEqual(run.stdout, "")
         XCTAssertEqual(run.stderr, invalidLines)
     }
@@ -60,7 +32,7 @@ final class LintCommandTests: XCTestCase {
     func testSeveralFilesAreAllChecked() throws {
         let run = try demarc(["lint", "Fixtures/rules/invalid-several.yaml", "Fixtures/rules/absent.yaml",
                               "Fixtures/rules/minimal.yaml"])
-        XCTAssertEqual(run.status, 2)
+        XCTAssertEqual(run.code, 2)
         XCTAssertEqual(run.stdout, "Fixtures/rules/minimal.yaml: ok\n")
         XCTAssertEqual(run.stderr, invalidLines
                        + "error: cannot read rule file 'Fixtures/rules/absent.yaml': no such file\n")
@@ -71,13 +43,13 @@ final class LintCommandTests: XCTestCase {
         try Data("demarc: 1\nsources: [a\n".utf8).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let run = try demarc(["lint", path])
-        XCTAssertEqual(run.status, 2)
+        XCTAssertEqual(run.code, 2)
         XCTAssertEqual(run.stderr, "\(path):3:1: error: invalid yaml: did not find expected ',' or ']' while parsing a flow sequence\n")
     }
 
     func testNoFileIsAUsageError() throws {
         let run = try demarc(["lint"])
-        XCTAssertEqual(run.status, 2)
+        XCTAssertEqual(run.code, 2)
         XCTAssertEqual(run.stderr, "error: lint needs at least one rule file\n")
     }
 }

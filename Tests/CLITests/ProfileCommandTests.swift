@@ -3,16 +3,16 @@ import XCTest
 
 /// `demarc profile` as a user runs it: the built binary, its standard output and exit code.
 final class ProfileCommandTests: XCTestCase {
-    func demarc(_ arguments: [String]) throws -> ProfileCLI.Run { try ProfileCLI.demarc(arguments) }
-    func sample(_ path: String) throws -> String { try ProfileCLI.sample(path) }
-    func json(_ run: ProfileCLI.Run) throws -> [String: Any] { try ProfileCLI.json(run) }
+    func demarc(_ arguments: [String]) throws -> Binary.Outcome { try Binary.run(arguments) }
+    func sample(_ path: String) throws -> String { try Binary.sample(path) }
+    func json(_ run: Binary.Outcome) throws -> [String: Any] { try ProfileCLI.json(run) }
     func column(_ profile: [String: Any], _ name: String) throws -> [String: Any] { try ProfileCLI.column(profile, name) }
 
     // MARK: - CSV
 
     func testBundledOpportunityText() throws {
         let run = try demarc(["profile", "Fixtures/salesforce/Opportunity.csv"])
-        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.code, 0, run.stderr)
         XCTAssertTrue(run.stdout.contains("format: csv (default)"))
         XCTAssertTrue(run.stdout.contains("delimiter: ',' (sniffed)"))
         XCTAssertTrue(run.stdout.contains("records: 20 (0 malformed)"))
@@ -28,7 +28,7 @@ final class ProfileCommandTests: XCTestCase {
     func testBundledOpportunityJSONIsDeterministic() throws {
         let first = try demarc(["profile", "Fixtures/salesforce/Opportunity.csv", "--json"])
         let second = try demarc(["profile", "--json", "Fixtures/salesforce/Opportunity.csv"])
-        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(first.code, 0, first.stderr)
         XCTAssertEqual(first.stdout, second.stdout)
         XCTAssertTrue(first.stdout.hasPrefix("{\"demarc_profile\": 1, \"file\": \"Fixtures/salesforce/Opportunity.csv\", \"format\": \"csv\""))
         let profile = try json(first)
@@ -53,7 +53,7 @@ final class ProfileCommandTests: XCTestCase {
     func testSalesforceSample() throws {
         let path = try sample("salesforce-export/Opportunity.csv")
         let run = try demarc(["profile", path, "--json"])
-        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.code, 0, run.stderr)
         let profile = try json(run)
         let id = try column(profile, "Id")
         XCTAssertEqual(id["unique"] as? Bool, true)
@@ -70,7 +70,7 @@ final class ProfileCommandTests: XCTestCase {
 
     func testMissingFileIsExit3() throws {
         let run = try demarc(["profile", "no/such/file.csv"])
-        XCTAssertEqual(run.status, 3)
+        XCTAssertEqual(run.code, 3)
         XCTAssertEqual(run.stdout, "")
         XCTAssertTrue(run.stderr.hasPrefix("no/such/file.csv: error: cannot open"), run.stderr)
     }
@@ -81,7 +81,7 @@ final class ProfileCommandTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: url) }
         for arguments in [["profile", url.path], ["profile", url.path, "--record", "/a/b"]] {
             let run = try demarc(arguments)
-            XCTAssertEqual(run.status, 3, run.stdout + run.stderr)
+            XCTAssertEqual(run.code, 3, run.stdout + run.stderr)
             XCTAssertTrue(run.stderr.contains(": error: "), run.stderr)
         }
     }
@@ -92,7 +92,7 @@ final class ProfileCommandTests: XCTestCase {
                           ["profile", "Fixtures/salesforce/Opportunity.csv", "--format", "xlsx"],
                           ["profile", "Fixtures/salesforce/Opportunity.csv", "--record", "/a/b"]] {
             let run = try demarc(arguments)
-            XCTAssertEqual(run.status, 2, "\(arguments): \(run.stderr)")
+            XCTAssertEqual(run.code, 2, "\(arguments): \(run.stderr)")
             XCTAssertEqual(run.stdout, "")
             XCTAssertFalse(run.stderr.isEmpty)
         }
@@ -104,9 +104,9 @@ final class ProfileCommandFormatTests: XCTestCase {
     let cli = ProfileCLI.self
 
     func testDatevSampleIsDetected() throws {
-        let path = try cli.sample("datev-ledermann/EXTF_Buchungsstapel.csv")
-        let run = try cli.demarc(["profile", path])
-        XCTAssertEqual(run.status, 0, run.stderr)
+        let path = try Binary.sample("datev-ledermann/EXTF_Buchungsstapel.csv")
+        let run = try Binary.run(["profile", path])
+        XCTAssertEqual(run.code, 0, run.stderr)
         XCTAssertTrue(run.stdout.contains("format: datev (EXTF metadata line)"), run.stdout)
         XCTAssertTrue(run.stdout.contains("encoding: windows-1252"))
         XCTAssertTrue(run.stdout.contains("delimiter: ';'"))
@@ -114,30 +114,30 @@ final class ProfileCommandFormatTests: XCTestCase {
         XCTAssertTrue(run.stdout.contains("1. Umsatz (ohne Soll/Haben-Kz): decimal (mark ',', no thousands mark), up to 2 places"))
         XCTAssertTrue(run.stdout.contains("10. Belegdatum: date (ddMM)"), run.stdout)
         XCTAssertTrue(run.stdout.contains("empty columns: 3. WKZ Umsatz, 4. Kurs"))
-        let json = try cli.json(try cli.demarc(["profile", path, "--json"]))
+        let json = try cli.json(try Binary.run(["profile", path, "--json"]))
         XCTAssertEqual(json["format"] as? String, "datev")
         XCTAssertEqual((json["datev_header"] as? [String: Any])?["format_category"] as? String, "21")
         XCTAssertEqual(try cli.column(json, "Belegdatum")["format"] as? String, "ddMM")
     }
 
     func testSaftWithoutRecordListsRepeatingElements() throws {
-        let path = try cli.sample("saft-pt/saft_idemo599999999.xml")
-        let run = try cli.demarc(["profile", path])
-        XCTAssertEqual(run.status, 0, run.stderr)
+        let path = try Binary.sample("saft-pt/saft_idemo599999999.xml")
+        let run = try Binary.run(["profile", path])
+        XCTAssertEqual(run.code, 0, run.stderr)
         XCTAssertTrue(run.stdout.contains("encoding: windows-1252 (XML declaration)"), run.stdout)
         XCTAssertTrue(run.stdout.contains("  /AuditFile/SourceDocuments/SalesInvoices/Invoice  24\n"), run.stdout)
         XCTAssertTrue(run.stdout.contains("  /AuditFile/SourceDocuments/SalesInvoices/Invoice/Line  31\n"))
         XCTAssertFalse(run.stdout.contains("  /AuditFile/Header"))
-        let json = try cli.json(try cli.demarc(["profile", path, "--json"]))
+        let json = try cli.json(try Binary.run(["profile", path, "--json"]))
         let paths = try XCTUnwrap(json["repeating_elements"] as? [[String: Any]]).compactMap { $0["path"] as? String }
         XCTAssertEqual(paths, paths.sorted())
         XCTAssertTrue(json["record"] is NSNull)
     }
 
     func testSaftWithRecord() throws {
-        let path = try cli.sample("saft-pt/saft_idemo599999999.xml")
-        let run = try cli.demarc(["profile", path, "--record", "/AuditFile/SourceDocuments/SalesInvoices/Invoice", "--json"])
-        XCTAssertEqual(run.status, 0, run.stderr)
+        let path = try Binary.sample("saft-pt/saft_idemo599999999.xml")
+        let run = try Binary.run(["profile", path, "--record", "/AuditFile/SourceDocuments/SalesInvoices/Invoice", "--json"])
+        XCTAssertEqual(run.code, 0, run.stderr)
         let json = try cli.json(run)
         XCTAssertEqual(json["records"] as? Int, 24)
         let invoice = try cli.column(json, "InvoiceNo")
@@ -149,15 +149,15 @@ final class ProfileCommandFormatTests: XCTestCase {
         XCTAssertEqual(try cli.column(json, "DocumentTotals/GrossTotal")["type"] as? String, "decimal")
         XCTAssertEqual(try cli.column(json, "InvoiceDate")["format"] as? String, "yyyy-MM-dd")
         XCTAssertEqual(try cli.column(json, "Line/ProductCode")["repeats_in_record"] as? Bool, true)
-        let anyDepth = try cli.demarc(["profile", path, "--record", "//Invoice", "--json"])
+        let anyDepth = try Binary.run(["profile", path, "--record", "//Invoice", "--json"])
         XCTAssertEqual(anyDepth.stdout.replacingOccurrences(of: "\"//Invoice\"", with: "\"/AuditFile/SourceDocuments/SalesInvoices/Invoice\""),
                        run.stdout)
     }
 
     func testXMLRecordPathMatchingNothingIsExit3() throws {
-        let path = try cli.sample("saft-pt/saft_idemo599999999.xml")
-        let run = try cli.demarc(["profile", path, "--record", "/AuditFile/Nothing"])
-        XCTAssertEqual(run.status, 3)
+        let path = try Binary.sample("saft-pt/saft_idemo599999999.xml")
+        let run = try Binary.run(["profile", path, "--record", "/AuditFile/Nothing"])
+        XCTAssertEqual(run.code, 3)
         XCTAssertTrue(run.stderr.hasSuffix("error: no element matches '/AuditFile/Nothing'\n"), run.stderr)
     }
 
@@ -165,8 +165,21 @@ final class ProfileCommandFormatTests: XCTestCase {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("demarc-doctype-\(UUID().uuidString).xml")
         try Data("<?xml version=\"1.0\"?>\n<!DOCTYPE a [<!ENTITY x \"yyyy\">]>\n<a><b>&x;</b></a>".utf8).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
-        let run = try cli.demarc(["profile", url.path, "--record", "/a"])
-        XCTAssertEqual(run.status, 3)
-        XCTAssertTrue(run.stderr.contains("DOCTYPE"), run.stderr)
+        let run = try Binary.run(["profile", url.path, "--record", "/a"])
+        XCTAssertEqual(run.code, 3)
+        XCTAssertTrue(run.stderr.hasSuffix(": error: DOCTYPE not allowed in XML input\n"), run.stderr)
+    }
+}
+
+/// Reading `demarc profile --json` output.
+enum ProfileCLI {
+    static func json(_ run: Binary.Outcome) throws -> [String: Any] {
+        let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8))
+        return try XCTUnwrap(object as? [String: Any])
+    }
+
+    static func column(_ profile: [String: Any], _ name: String) throws -> [String: Any] {
+        let columns = try XCTUnwrap(profile["columns"] as? [[String: Any]])
+        return try XCTUnwrap(columns.first { $0["name"] as? String == name }, "no column \(name)")
     }
 }

@@ -57,13 +57,46 @@ final class ProfilerTests: XCTestCase {
         let listing = try Profiler.profile(ProfileRequest(input: .file(path)))
         XCTAssertEqual(listing.repeatingPaths, [PathCount(path: "/File/Docs/Doc", count: 2)])
         let profile = try Profiler.profile(ProfileRequest(input: .file(path), record: "/n1:File/Docs/Doc"))
-        XCTAssertEqual(profile.columns.map(\.name), ["@id", "No", "Total/@cur", "Total", "Note"])
+        XCTAssertEqual(profile.columns.map(\.name), ["@id", "No", "Total", "Total/@cur", "Note"],
+                       "an element comes before its attributes, as XMLCensus lists them")
         XCTAssertEqual(profile.columns[1].examples, ["D-1", "D-2"], "element text is trimmed")
-        XCTAssertEqual(profile.columns[3].type, .decimal(mark: UInt8(ascii: "."), thousands: nil))
-        XCTAssertEqual(profile.columns[3].examples, ["10.50", "12.00"], "character references are decoded")
+        XCTAssertEqual(profile.columns[2].type, .decimal(mark: UInt8(ascii: "."), thousands: nil))
+        XCTAssertEqual(profile.columns[2].examples, ["10.50", "12.00"], "character references are decoded")
         XCTAssertEqual(profile.columns[4].type, .empty)
         XCTAssertEqual(profile.summary.records, 2)
         XCTAssertTrue(profile.json.hasSuffix("\"key_candidates\": [\"@id\", \"No\"]}\n"), profile.json)
+    }
+
+    func testXMLRepeatsUnderOneParentAndWithinARecord() throws {
+        let xml = "<R><D><L>1</L><L>2</L><K>a</K></D><D><L>3</L><K>b</K></D><D><K>c</K></D></R>"
+        let path = try temporary("r.xml", Array(xml.utf8))
+        let listing = try Profiler.profile(ProfileRequest(input: .file(path)))
+        XCTAssertEqual(listing.repeatingPaths, [PathCount(path: "/R/D", count: 3), PathCount(path: "/R/D/L", count: 3)],
+                       "/R/D/K occurs three times, but once per parent")
+        let profile = try Profiler.profile(ProfileRequest(input: .file(path), record: "//D"))
+        XCTAssertEqual(profile.columns.map(\.name), ["L", "K"])
+        XCTAssertEqual(profile.columns.map(\.repeatsInRecord), [true, false])
+        XCTAssertEqual(profile.columns[0].examples, ["1", "3"], "a record's value is the first match")
+        XCTAssertEqual(profile.columns[0].values, 2, "the third record has no L")
+    }
+
+    func testXMLFollowsTheReadersPolicyAndWording() throws {
+        let doctype = try temporary("d.xml", Array("<?xml version=\"1.0\"?>\n<!DOCTYPE a [<!ENTITY x \"y\">]>\n<a>&x;</a>".utf8))
+        for record in [nil, "/a"] {
+            XCTAssertThrowsError(try Profiler.profile(ProfileRequest(input: .file(doctype), record: record))) { error in
+                guard case DemarcError.unreadableInput(_, let message) = error else { return XCTFail("\(error)") }
+                XCTAssertEqual(message, "DOCTYPE not allowed in XML input")
+            }
+        }
+        let plain = try temporary("p.xml", Array("<a><b>1</b></a>".utf8))
+        XCTAssertThrowsError(try Profiler.profile(ProfileRequest(input: .file(plain), record: "/a/@b"))) { error in
+            guard case DemarcError.usage(let message) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(message, "invalid xml path '/a/@b': a record path names elements only")
+        }
+        XCTAssertThrowsError(try Profiler.profile(ProfileRequest(input: .file(plain), record: "/x:a/c"))) { error in
+            guard case DemarcError.unreadableInput(_, let message) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(message, "no element matches '/x:a/c'", "the message names the path as given")
+        }
     }
 
     func testBundledFixtureProfile() throws {

@@ -12,12 +12,8 @@ enum AgreeKind {
             """,
         findingKind: "disagreement",
         defaultFixIn: "the transitional side, else B",
-        passing: RuleExample(
-            rules: exampleRules(rules: rule),
-            files: [crmFile("RE-1,won,100.00,2026-11-02\nRE-2,lost,0.00,2026-11-03\n"),
-                    accountingFile("RE-1,posted,100.00\nRE-2,void,0.00\n")]),
-        failing: RuleExample(
-            rules: exampleRules(rules: rule),
-            files: [crmFile("RE-1,won,100.00,2026-11-02\n"), accountingFile("RE-1,void,0.00\n")])
+        passing: pairExample(rule, crm: "RE-1,won,100.00,2026-11-02\nRE-2,lost,0.00,2026-11-03\n",
+                             accounting: "RE-1,posted,100.00\nRE-2,void,0.00\n"),
+        failing: pairExample(rule, crm: "RE-1,won,100.00,2026-11-02\n", accounting: "RE-1,void,0.00\n")
     )
 }

@@ -15,12 +15,8 @@ enum CounterpartKind {
             """,
         findingKind: "missing-counterpart",
         defaultFixIn: "B (the `in` source)",
-        passing: RuleExample(
-            rules: exampleRules(rules: rule),
-            files: [crmFile("RE-1,won,100.00,2026-11-02\nRE-2,open,50.00,2026-11-20\n"),
-                    accountingFile("RE-1,posted,100.00\n")]),
-        failing: RuleExample(
-            rules: exampleRules(rules: rule),
-            files: [crmFile("RE-1,won,100.00,2026-11-02\n"), accountingFile("RE-9,posted,100.00\n")])
+        passing: pairExample(rule, crm: "RE-1,won,100.00,2026-11-02\nRE-2,open,50.00,2026-11-20\n",
+                             accounting: "RE-1,posted,100.00\n"),
+        failing: pairExample(rule, crm: "RE-1,won,100.00,2026-11-02\n", accounting: "RE-9,posted,100.00\n")
     )
 }

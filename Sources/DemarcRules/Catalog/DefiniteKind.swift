@@ -1,5 +1,6 @@
 /// `definite: S`.
 enum DefiniteKind {
+    static let rule = "  - id: accounting-is-definite\n    definite: accounting\n"
     static let description = RuleDescription(
         id: "definite",
         title: "A source's records are booked or not booked",
@@ -11,11 +12,8 @@ enum DefiniteKind {
             """,
         findingKind: "indefinite",
         defaultFixIn: "S (the source named)",
-        passing: RuleExample(
-            rules: exampleRules(rules: "  - id: accounting-is-definite\n    definite: accounting\n"),
-            files: [crmFile("RE-1,won,100.00,2026-11-02\n"), accountingFile("RE-1,posted,100.00\nRE-2,void,0.00\n")]),
-        failing: RuleExample(
-            rules: exampleRules(rules: "  - id: accounting-is-definite\n    definite: accounting\n"),
-            files: [crmFile("RE-1,won,100.00,2026-11-02\n"), accountingFile("RE-1,draft,100.00\n")])
+        passing: pairExample(rule, crm: "RE-1,won,100.00,2026-11-02\n",
+                             accounting: "RE-1,posted,100.00\nRE-2,void,0.00\n"),
+        failing: pairExample(rule, crm: "RE-1,won,100.00,2026-11-02\n", accounting: "RE-1,draft,100.00\n")
     )
 }

@@ -17,11 +17,7 @@ enum ExpectKind {
             """,
         findingKind: "violation",
         defaultFixIn: "the first source named in `expect`, else in `where`, else none",
-        passing: RuleExample(
-            rules: exampleRules(rules: rule),
-            files: [crmFile("RE-1,won,100.00,2026-11-02\n"), accountingFile("RE-1,posted,100.00\n")]),
-        failing: RuleExample(
-            rules: exampleRules(rules: rule),
-            files: [crmFile("RE-1,clarify,100.00,2026-11-02\n"), accountingFile("RE-1,posted,100.00\n")])
+        passing: pairExample(rule, crm: "RE-1,won,100.00,2026-11-02\n", accounting: "RE-1,posted,100.00\n"),
+        failing: pairExample(rule, crm: "RE-1,clarify,100.00,2026-11-02\n", accounting: "RE-1,posted,100.00\n")
     )
 }

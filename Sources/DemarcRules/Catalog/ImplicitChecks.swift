@@ -1,5 +1,5 @@
 /// The rule that the implicit-check examples share: it never fires on their data.
-private let quietRule = "  - id: accounting-is-definite\n    definite: accounting\n"
+private let quietRule = DefiniteKind.rule
 
 /// `unclassified-state`.
 enum UnclassifiedStateCheck {
@@ -12,10 +12,8 @@ enum UnclassifiedStateCheck {
             unclassified unless `""` is listed.
             """,
         findingKind: "unclassified-state", defaultFixIn: "the source",
-        passing: RuleExample(rules: exampleRules(rules: quietRule),
-                             files: [crmFile("RE-1,won,1.00,2026-11-02\n"), accountingFile("RE-1,posted,1.00\n")]),
-        failing: RuleExample(rules: exampleRules(rules: quietRule),
-                             files: [crmFile("RE-1,won - pending,1.00,2026-11-02\n"), accountingFile("RE-1,posted,1.00\n")])
+        passing: pairExample(quietRule, crm: "RE-1,won,1.00,2026-11-02\n", accounting: "RE-1,posted,1.00\n"),
+        failing: pairExample(quietRule, crm: "RE-1,won - pending,1.00,2026-11-02\n", accounting: "RE-1,posted,1.00\n")
     )
 }
 
@@ -29,12 +27,10 @@ enum DuplicateKeyCheck {
             reported; the case keeps the first record for every other rule.
             """,
         findingKind: "duplicate-key", defaultFixIn: "the source",
-        passing: RuleExample(rules: exampleRules(rules: quietRule),
-                             files: [crmFile("RE-1,won,1.00,2026-11-02\nRE-2,won,2.00,2026-11-02\n"),
-                                     accountingFile("RE-1,posted,1.00\n")]),
-        failing: RuleExample(rules: exampleRules(rules: quietRule),
-                             files: [crmFile("RE-1,won,1.00,2026-11-02\n RE-1 ,won,2.00,2026-11-02\n"),
-                                     accountingFile("RE-1,posted,1.00\n")])
+        passing: pairExample(quietRule, crm: "RE-1,won,1.00,2026-11-02\nRE-2,won,2.00,2026-11-02\n",
+                             accounting: "RE-1,posted,1.00\n"),
+        failing: pairExample(quietRule, crm: "RE-1,won,1.00,2026-11-02\n RE-1 ,won,2.00,2026-11-02\n",
+                             accounting: "RE-1,posted,1.00\n")
     )
 }
 
@@ -48,10 +44,8 @@ enum MissingKeyCheck {
             a case of its own, which `counterpart` and `agree` skip.
             """,
         findingKind: "missing-key", defaultFixIn: "the source",
-        passing: RuleExample(rules: exampleRules(rules: quietRule),
-                             files: [crmFile("RE-1,won,1.00,2026-11-02\n"), accountingFile("RE-1,posted,1.00\n")]),
-        failing: RuleExample(rules: exampleRules(rules: quietRule),
-                             files: [crmFile("  ,won,1.00,2026-11-02\n"), accountingFile("RE-1,posted,1.00\n")])
+        passing: pairExample(quietRule, crm: "RE-1,won,1.00,2026-11-02\n", accounting: "RE-1,posted,1.00\n"),
+        failing: pairExample(quietRule, crm: "  ,won,1.00,2026-11-02\n", accounting: "RE-1,posted,1.00\n")
     )
 }
 
@@ -66,10 +60,8 @@ enum MalformedValueCheck {
             record still takes part in its case.
             """,
         findingKind: "malformed-value", defaultFixIn: "the source",
-        passing: RuleExample(rules: exampleRules(rules: quietRule),
-                             files: [crmFile("RE-1,won,1.00,2026-11-02\n"), accountingFile("RE-1,posted,1.00\n")]),
-        failing: RuleExample(rules: exampleRules(rules: quietRule),
-                             files: [crmFile("RE-1,won,1.00,2026-13-45\n"), accountingFile("RE-1,posted,1.00\n")])
+        passing: pairExample(quietRule, crm: "RE-1,won,1.00,2026-11-02\n", accounting: "RE-1,posted,1.00\n"),
+        failing: pairExample(quietRule, crm: "RE-1,won,1.00,2026-13-45\n", accounting: "RE-1,posted,1.00\n")
     )
 }
 
@@ -84,9 +76,7 @@ enum MalformedRecordCheck {
             text, and takes no part in any case.
             """,
         findingKind: "malformed-record", defaultFixIn: "the source",
-        passing: RuleExample(rules: exampleRules(rules: quietRule),
-                             files: [crmFile("RE-1,won,1.00,2026-11-02\n"), accountingFile("RE-1,posted,1.00\n")]),
-        failing: RuleExample(rules: exampleRules(rules: quietRule),
-                             files: [crmFile("RE-1,won,1.00\n"), accountingFile("RE-1,posted,1.00\n")])
+        passing: pairExample(quietRule, crm: "RE-1,won,1.00,2026-11-02\n", accounting: "RE-1,posted,1.00\n"),
+        failing: pairExample(quietRule, crm: "RE-1,won,1.00\n", accounting: "RE-1,posted,1.00\n")
     )
 }

@@ -15,11 +15,7 @@ enum OwnedKind {
             """,
         findingKind: "ownership",
         defaultFixIn: "the copy",
-        passing: RuleExample(
-            rules: exampleRules(rules: rule),
-            files: [crmFile("RE-1,won,100.00,2026-11-02\n"), accountingFile("RE-1,posted,100.005\n")]),
-        failing: RuleExample(
-            rules: exampleRules(rules: rule),
-            files: [crmFile("RE-1,won,120.00,2026-11-02\n"), accountingFile("RE-1,posted,100.00\n")])
+        passing: pairExample(rule, crm: "RE-1,won,100.00,2026-11-02\n", accounting: "RE-1,posted,100.005\n"),
+        failing: pairExample(rule, crm: "RE-1,won,120.00,2026-11-02\n", accounting: "RE-1,posted,100.00\n")
     )
 }

@@ -104,3 +104,9 @@ func crmFile(_ rows: String) -> (name: String, content: String) {
 func accountingFile(_ rows: String) -> (name: String, content: String) {
     ("accounting.csv", "invoice,status,amount\n" + rows)
 }
+
+/// An example over `exampleRules(rules: rules)` with a CRM export of `crm` rows and an
+/// accounting export of `accounting` rows: the shape of every catalog example.
+func pairExample(_ rules: String, crm: String, accounting: String) -> RuleExample {
+    RuleExample(rules: exampleRules(rules: rules), files: [crmFile(crm), accountingFile(accounting)])
+}

@@ -16,12 +16,8 @@ enum StaleKind {
             """,
         findingKind: "stale",
         defaultFixIn: "source",
-        passing: RuleExample(
-            rules: exampleRules(rules: rule),
-            files: [crmFile("RE-1,clarify,100.00,2026-11-16\nRE-2,won,50.00,2026-01-01\n"),
-                    accountingFile("RE-1,posted,100.00\n")]),
-        failing: RuleExample(
-            rules: exampleRules(rules: rule),
-            files: [crmFile("RE-1,clarify,100.00,2026-11-02\n"), accountingFile("RE-1,posted,100.00\n")])
+        passing: pairExample(rule, crm: "RE-1,clarify,100.00,2026-11-16\nRE-2,won,50.00,2026-01-01\n",
+                             accounting: "RE-1,posted,100.00\n"),
+        failing: pairExample(rule, crm: "RE-1,clarify,100.00,2026-11-02\n", accounting: "RE-1,posted,100.00\n")
     )
 }
