@@ -15,7 +15,9 @@ public struct Triage: Sendable {
     }
 
     /// Sets each draft's status; returns the waivers that matched no finding (expired ones that
-    /// matched count as matched). A baseline wins over a waiver; an unexpired waiver over an expired one.
+    /// matched count as matched). A waiver is a dated decision about one finding, so it wins over
+    /// the baseline: a baselined finding whose waiver expires fails again. An unexpired waiver
+    /// wins over an expired one.
     func apply(to drafts: inout [FindingDraft], asOf: Day, normalizer: KeyNormalizer) -> [Waiver] {
         let waivers = self.waivers ?? []
         var byTarget: [WaiverTarget: [Int]] = [:]
@@ -24,14 +26,13 @@ public struct Triage: Sendable {
         }
         var matched = [Bool](repeating: false, count: waivers.count)
         for i in drafts.indices {
-            if baseline.contains(drafts[i].fingerprint) {
+            if !byTarget.isEmpty, let hits = byTarget[WaiverTarget(rule: drafts[i].rule, key: drafts[i].key)] {
+                for h in hits { matched[h] = true }
+                let current = hits.contains { waivers[$0].expires >= asOf }
+                drafts[i].status = current ? .waived : .expiredWaiver
+            } else if baseline.contains(drafts[i].fingerprint) {
                 drafts[i].status = .baselined
-                continue
             }
-            guard !byTarget.isEmpty, let hits = byTarget[WaiverTarget(rule: drafts[i].rule, key: drafts[i].key)] else { continue }
-            for h in hits { matched[h] = true }
-            let current = hits.contains { waivers[$0].expires >= asOf }
-            drafts[i].status = current ? .waived : .expiredWaiver
         }
         return waivers.indices.filter { !matched[$0] }.map { waivers[$0] }
     }

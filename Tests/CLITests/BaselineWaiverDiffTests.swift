@@ -94,6 +94,34 @@ final class BaselineWaiverDiffTests: XCTestCase {
         XCTAssertTrue(html.stdout.contains("Waivers that matched no finding"))
     }
 
+    func testAWaiverWinsOverTheBaseline() throws {
+        let folder = Binary.temporaryFolder()
+        let baseline = folder.appendingPathComponent("baseline.json").path
+        XCTAssertEqual(try Binary.run(["baseline", rules, "-o", baseline]).code, 0)
+        let waivers = try write("""
+            waivers:
+              - rule: states-agree
+                key: [RE-2]
+                reason: credit note agreed
+                expires: 2026-11-30
+              - rule: accounting-is-definite
+                key: [RE-7]
+                reason: was accepted until yesterday
+                expires: 2026-11-29
+            """, "waivers.yaml", in: folder)
+        let r = try Binary.run(["check", rules, "--baseline", baseline, "--waivers", waivers, "--format", "json", "--quiet"])
+        XCTAssertEqual(r.code, 1, "a baselined finding whose waiver expired fails again")
+        let result = try json(r.stdout)
+        let findings = try XCTUnwrap(result["findings"] as? [[String: Any]])
+        func status(_ rule: String, _ key: String) -> String? {
+            findings.first { $0["rule"] as? String == rule && $0["key"] as? [String] == [key] }?["status"] as? String
+        }
+        XCTAssertEqual(status("states-agree", "RE-2"), "waived")
+        XCTAssertEqual(status("accounting-is-definite", "RE-7"), "expired-waiver")
+        XCTAssertEqual(status("states-agree", "RE-3"), "baselined")
+        XCTAssertEqual((result["unmatched_waivers"] as? [Any])?.count, 0, "a waiver on a baselined finding matched it")
+    }
+
     func testWaiverProblemsAreExitTwoWithPositions() throws {
         let folder = Binary.temporaryFolder()
         let missing = try write("""
