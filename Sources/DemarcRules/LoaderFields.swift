@@ -68,7 +68,8 @@ extension RuleFileBuilder {
         guard let selector = selector(origin.key, keyNode: origin.keyNode, origin.value, source: source) else {
             return nil
         }
-        var field = FieldDef(name: name, position: position, selector: selector, expr: nil, type: declared ?? .text)
+        var field = FieldDef(name: name, position: position, selector: selector, expr: nil,
+                             type: declared ?? Self.indexType(of: selector, in: source) ?? .text)
         var ok = true
         if let value = map["repeated"] {
             if source.format != .xml {

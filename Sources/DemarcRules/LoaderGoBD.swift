@@ -67,6 +67,24 @@ extension RuleFileBuilder {
     }
 
     /// Sets what the index says on the source: file, marks, and each field's column, type and format.
+    /// The type a GoBD column declares in index.xml (Numeric → decimal, Date → date,
+    /// AlphaNumeric → text); nil for other sources or an unknown column.
+    static func indexType(of selector: FieldSelector, in source: SourceDef) -> FieldType? {
+        guard let table = source.gobd?.table else { return nil }
+        let column: Int?
+        switch selector {
+        case .column(let name): column = table.column(named: name)
+        case .position(let number): column = number >= 1 && number <= table.columns.count ? number - 1 : nil
+        case .path: column = nil
+        }
+        guard let column else { return nil }
+        switch table.columns[column].kind {
+        case .alphanumeric: return .text
+        case .numeric: return .decimal
+        case .date: return .date
+        }
+    }
+
     func applyGoBDIndex(_ gobd: GoBDSourceDef, fieldsNode: Node, to draft: inout SourceDraft) {
         let table = gobd.table
         draft.def.gobd = gobd

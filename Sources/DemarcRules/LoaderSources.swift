@@ -104,6 +104,8 @@ extension RuleFileBuilder {
                            fileAsWritten: fileAsWritten),
             nameNode: keyNode)
         let gobd = readGoBDSource(map, format: format, what: what, at: keyNode)
+        // Known before the fields are read, so that a field without `type:` takes its column's.
+        draft.def.gobd = gobd
         if let value = reader.require(map, "fields", in: what, at: keyNode) {
             readFields(value, into: &draft)
             if let gobd { applyGoBDIndex(gobd, fieldsNode: value, to: &draft) }
