@@ -66,6 +66,6 @@ public struct JUnitReport: Report {
     static func line(_ f: Finding) -> String {
         let place = f.firstRecord.map(ReportText.place) ?? ""
         let status = f.status == .open ? "" : " [\(f.status.rawValue)]"
-        return "\(place): \(f.severity.rawValue): [\(f.rule)] \(f.message) (key \(ReportText.key(f.key)))\(status)"
+        return "\(place): \(f.severity.rawValue): [\(f.rule)] \(f.message)\(ReportText.keySuffix(f.key))\(status)"
     }
 }

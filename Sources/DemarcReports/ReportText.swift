@@ -33,6 +33,11 @@ enum ReportText {
         parts.map { $0.isEmpty ? "''" : $0 }.joined(separator: ", ")
     }
 
+    /// ` (key RE-1)` after a message; empty for a finding without a key (`malformed-record`).
+    static func keySuffix(_ parts: [String]) -> String {
+        parts.isEmpty ? "" : " (key \(key(parts)))"
+    }
+
     /// `file:line` of a record (the file alone without a line).
     static func place(_ r: FindingRecord) -> String { r.line > 0 ? "\(r.file):\(r.line)" : r.file }
 

@@ -47,7 +47,7 @@ public struct ResultDiff: Sendable {
         func line(_ label: String, _ f: Finding) {
             let place = f.firstRecord.map(ReportText.place) ?? new.rules.file
             let status = f.status == .open ? "" : " [\(f.status.rawValue)]"
-            out += "\(label): \(place): \(f.severity.rawValue): [\(f.rule)] \(f.message) (key \(ReportText.key(f.key)))\(status)\n"
+            out += "\(label): \(place): \(f.severity.rawValue): [\(f.rule)] \(f.message)\(ReportText.keySuffix(f.key))\(status)\n"
         }
         for f in added { line("new", f) }
         for f in stillOpen { line("open since \(f.firstSeen ?? "")", f) }

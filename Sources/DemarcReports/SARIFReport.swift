@@ -70,7 +70,7 @@ public struct SARIFReport: Report {
         w.field("ruleIndex", ruleIndex)
         w.field("level", level(f.severity))
         w.key("message"); w.beginObject()
-        w.field("text", "\(f.message) (key \(ReportText.key(f.key)))")
+        w.field("text", "\(f.message)\(ReportText.keySuffix(f.key))")
         w.endObject()
         w.key("locations")
         w.beginArray()

@@ -17,7 +17,7 @@ public struct TextReport: Report {
             } else {
                 place = result.rules.file
             }
-            let key = f.key.isEmpty ? "" : " (key \(f.key.map { $0.isEmpty ? "''" : $0 }.joined(separator: ", ")))"
+            let key = ReportText.keySuffix(f.key)
             let status = f.status == .open ? "" : " [\(f.status.rawValue)]"
             let severity = options.color ? TextReport.painted(f.severity, status: f.status) : f.severity.rawValue
             let shownPlace = options.color ? "\u{1B}[1m\(place)\u{1B}[0m" : place
