@@ -22,9 +22,14 @@ struct SourceLoader {
     func load() throws -> SourceTable {
         let table = SourceTable(def: def, order: order, file: input.displayName)
         guard let files = try SourceGlob.expand(input, position: def.position) else {
+            progress?.start(order, totalBytes: input.path.flatMap(fileSize))
             table.readSummary = try read(input, into: table)
+            progress?.finish(order, records: table.recordCount)
             return table
         }
+        // Progress over the whole pattern: percent of the bytes of every matching file.
+        let sizes = files.map { $0.path.flatMap(fileSize) }
+        progress?.start(order, totalBytes: sizes.contains { $0 == nil } ? nil : sizes.reduce(0) { $0 + ($1 ?? 0) })
         var summaries: [SourceFileSummary] = []
         var encodings: [String] = []
         for file in files {
@@ -39,6 +44,7 @@ struct SourceLoader {
         table.readSummary.encoding = encodings.sorted().joined(separator: ",")
         table.readSummary.sha256 = SourceGlob.combinedDigest(summaries)
         table.files = summaries
+        progress?.finish(order, records: table.recordCount)
         return table
     }
 
@@ -49,7 +55,6 @@ struct SourceLoader {
                                               "cannot open '\(input.displayName)': no such file")
         }
         var plan = RequestPlan(def)
-        progress?.start(order, totalBytes: input.path.flatMap(fileSize))
         let progress = self.progress, order = self.order
         let countBytes: ((UnsafeRawBufferPointer) -> Void)? = progress.map { counters in
             { chunk in counters.addBytes(order, chunk.count) }
@@ -196,7 +201,7 @@ struct SourceLoader {
             }
         }
         table.recordCount = recordCount
-        progress?.finish(order, records: recordCount)
+        progress?.setRecords(order, recordCount)
         table.rows = rows
         table.lines = lines
         table.keys = keys
