@@ -86,46 +86,30 @@ struct XMLProlog {
     init(head: UnsafeRawBufferPointer) {
         let b = Array(head.prefix(4))
         func starts(_ prefix: [UInt8]) -> Bool { b.count >= prefix.count && Array(b.prefix(prefix.count)) == prefix }
-        var start = 0
-        if starts([0x00, 0x00, 0xFE, 0xFF]) || starts([0xFF, 0xFE, 0x00, 0x00]) {
-            encoding = starts([0x00]) ? "ucs-4be" : "ucs-4le"
-            source = "BOM"
-            asciiLineEnds = false
-            return
-        }
-        if starts([0xFE, 0xFF]) || starts([0xFF, 0xFE]) {
-            encoding = starts([0xFE]) ? "utf-16be" : "utf-16le"
-            source = "BOM"
-            asciiLineEnds = false
-            return
-        }
-        if starts([0x00, 0x3C]) || starts([0x3C, 0x00]) || starts([0x00, 0x00]) || starts([0x4C, 0x6F, 0xA7, 0x94]) {
-            encoding = starts([0x3C, 0x00]) ? "utf-16le" : (starts([0x00, 0x3C]) ? "utf-16be" : "unknown")
-            if starts([0x4C]) { encoding = "ebcdic" }
-            asciiLineEnds = false
-            if let declared = XMLProlog.declaredEncoding(head, from: 0, step: 2, first: starts([0x3C]) ? 0 : 1) {
-                encoding = declared
-                source = "XML declaration"
-            }
-            return
-        }
         if starts([0xEF, 0xBB, 0xBF]) {
-            encoding = "utf-8"
             source = "BOM"
-            start = 3
-            return
-        }
-        if let declared = XMLProlog.declaredEncoding(head, from: start, step: 1, first: 0) {
-            encoding = declared
-            source = "XML declaration"
+        } else if starts([0x00, 0x00, 0xFE, 0xFF]) || starts([0xFF, 0xFE, 0x00, 0x00]) {
+            (encoding, source, asciiLineEnds) = (starts([0x00]) ? "ucs-4be" : "ucs-4le", "BOM", false)
+        } else if starts([0xFE, 0xFF]) || starts([0xFF, 0xFE]) {
+            (encoding, source, asciiLineEnds) = (starts([0xFE]) ? "utf-16be" : "utf-16le", "BOM", false)
+        } else if starts([0x3C, 0x00]) || starts([0x00, 0x3C]) {
+            // UTF-16 without a BOM: the declaration is read from every other byte.
+            (encoding, asciiLineEnds) = (starts([0x3C]) ? "utf-16le" : "utf-16be", false)
+            if let declared = XMLProlog.declaredEncoding(head, step: 2, first: starts([0x3C]) ? 0 : 1) {
+                (encoding, source) = (declared, "XML declaration")
+            }
+        } else if starts([0x00, 0x00]) || starts([0x4C, 0x6F, 0xA7, 0x94]) {
+            (encoding, asciiLineEnds) = (starts([0x4C]) ? "ebcdic" : "ucs-4", false)
+        } else if let declared = XMLProlog.declaredEncoding(head, step: 1, first: 0) {
+            (encoding, source) = (declared, "XML declaration")
         }
     }
 
-    /// The `encoding="…"` pseudo-attribute of `<?xml …?>` at `from`, lowercased; for UTF-16
+    /// The `encoding="…"` pseudo-attribute of a leading `<?xml …?>`, lowercased; for UTF-16
     /// without BOM every `step`-th byte starting at `first` is read.
-    private static func declaredEncoding(_ head: UnsafeRawBufferPointer, from: Int, step: Int, first: Int) -> String? {
+    private static func declaredEncoding(_ head: UnsafeRawBufferPointer, step: Int, first: Int) -> String? {
         var text: [UInt8] = []
-        var i = from + first
+        var i = first
         while i < head.count, text.count < 400 {
             text.append(head[i])
             if text.count >= 2, text[text.count - 2] == UInt8(ascii: "?"), text[text.count - 1] == UInt8(ascii: ">") { break }

@@ -10,28 +10,45 @@ import DemarcCore
 
 /// The open elements, outermost first: each one's interned local name and namespace URI.
 ///
-/// Two pointers per level, overwritten in place: no allocation per element once the deepest
-/// level has been seen (libxml2 refuses depth beyond 256 without XML_PARSE_HUGE).
+/// A fixed buffer of `maxDepth` levels (4 KiB), overwritten in place: no allocation, no
+/// uniqueness check and no bounds-check failure path per element. Call `release()` once.
 struct XMLElementStack {
     struct Level {
         var name: UnsafePointer<xmlChar>?
         var uri: UnsafePointer<xmlChar>?
     }
-    private(set) var levels: [Level] = []
+
+    /// libxml2's own depth limit without XML_PARSE_HUGE (`xmlParserMaxDepth`), which its push
+    /// parser does not enforce; deeper documents are refused.
+    static let maxDepth = 256
+
+    private let levels: UnsafeMutablePointer<Level>
     private(set) var depth = 0
 
+    init() {
+        levels = .allocate(capacity: XMLElementStack.maxDepth)
+        levels.initialize(repeating: Level(), count: XMLElementStack.maxDepth)
+    }
+
+    /// Frees the buffer; the stack is unusable afterwards.
+    func release() { levels.deallocate() }
+
+    /// Opens a level; false (and nothing opened) beyond `maxDepth`.
     @inline(__always)
-    mutating func push(_ name: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?) {
-        if depth < levels.count {
-            levels[depth] = Level(name: name, uri: uri)
-        } else {
-            levels.append(Level(name: name, uri: uri))
-        }
+    mutating func push(_ name: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?) -> Bool {
+        guard depth < XMLElementStack.maxDepth else { return false }
+        levels[depth] = Level(name: name, uri: uri)
         depth += 1
+        return true
     }
 
     @inline(__always)
     mutating func pop() { if depth > 0 { depth -= 1 } }
+
+    /// The refusal of a start tag beyond `maxDepth`.
+    static func tooDeep(_ context: UnsafeMutablePointer<XMLSAXContext>) -> DemarcError {
+        context.pointee.refusal("elements nested deeper than \(maxDepth)")
+    }
 
     /// Whether the `count` steps starting at `steps[first]` match the innermost `count` levels.
     @inline(__always)
@@ -74,6 +91,9 @@ struct XMLRecordMatcher {
 /// One requested field bound to one parse; plain values only, so the per-element loop copies
 /// no reference-counted storage.
 struct XMLFieldPlan {
+    /// The interned local name of the last element step (nil: no element step, or one that
+    /// never matches): one pointer comparison rules out almost every plan per element.
+    var lastName: UnsafePointer<xmlChar>?
     /// The element steps are `steps[firstStep ..< firstStep + stepCount]` of the machine.
     var firstStep: Int
     var stepCount: Int

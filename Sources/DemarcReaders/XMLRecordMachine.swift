@@ -23,8 +23,10 @@ struct XMLRecordMachine {
 
     var stack = XMLElementStack()
     var record = XMLRecordMatcher()
-    var steps: [XMLBoundStep] = []
-    var plans: [XMLFieldPlan] = []
+    /// Plans and steps live in buffers of their own, so that the per-element loop reads them
+    /// without retain/release or exclusivity checks against the mutations of `raw`.
+    private(set) var steps = UnsafeMutableBufferPointer<XMLBoundStep>(start: nil, count: 0)
+    private(set) var plans = UnsafeMutableBufferPointer<XMLFieldPlan>(start: nil, count: 0)
     var raw = RawRecord()
     /// Attribute values of this record; moved behind the text when the record is delivered,
     /// since text captures must stay contiguous in `raw.bytes`.
@@ -42,14 +44,30 @@ struct XMLRecordMachine {
     /// Binds the paths to the parser's dictionary.
     mutating func bind(record path: XMLPath, fields: [(XMLPath, Bool)], namespaces: [String: String], dict: xmlDictPtr?) {
         record = XMLRecordMatcher(path, namespaces: namespaces, dict: dict)
+        var boundSteps: [XMLBoundStep] = []
+        var boundPlans: [XMLFieldPlan] = []
         for (field, keepAll) in fields {
-            let first = steps.count
-            steps += field.elements.map { XMLBoundStep($0, namespaces: namespaces, dict: dict) }
-            plans.append(XMLFieldPlan(firstStep: first, stepCount: field.elements.count, anyDepth: field.anyDepth,
-                                      attribute: field.attribute.map { XMLBoundStep($0, namespaces: namespaces, dict: dict) },
-                                      keepAll: keepAll))
+            let first = boundSteps.count
+            boundSteps += field.elements.map { XMLBoundStep($0, namespaces: namespaces, dict: dict) }
+            boundPlans.append(XMLFieldPlan(lastName: boundSteps.count > first ? boundSteps[boundSteps.count - 1].name : nil,
+                                           firstStep: first, stepCount: field.elements.count, anyDepth: field.anyDepth,
+                                           attribute: field.attribute.map { XMLBoundStep($0, namespaces: namespaces, dict: dict) },
+                                           keepAll: keepAll))
         }
+        release()
+        steps = .allocate(capacity: boundSteps.count)
+        _ = steps.initialize(from: boundSteps)
+        plans = .allocate(capacity: boundPlans.count)
+        _ = plans.initialize(from: boundPlans)
         raw.reset(fieldCount: plans.count)
+    }
+
+    /// Frees the buffers (once, when the read ends).
+    mutating func release() {
+        steps.deallocate()
+        plans.deallocate()
+        steps = UnsafeMutableBufferPointer(start: nil, count: 0)
+        plans = UnsafeMutableBufferPointer(start: nil, count: 0)
     }
 
     // MARK: - Events
@@ -57,23 +75,24 @@ struct XMLRecordMachine {
     @inline(__always)
     mutating func start(_ context: UnsafeMutablePointer<XMLSAXContext>, _ name: UnsafePointer<xmlChar>?,
                         _ uri: UnsafePointer<xmlChar>?, _ attributes: XMLAttributes) {
-        stack.push(name, uri)
+        guard stack.push(name, uri) else {
+            return context.pointee.fail(XMLElementStack.tooDeep(context), stopParser: true)
+        }
         if recordDepth == 0 {
             if record.matches(stack) { begin(context, attributes) }
             return
         }
         let relativeDepth = stack.depth - recordDepth
-        steps.withUnsafeBufferPointer { steps in
-            for f in 0..<plans.count {
-                let plan = plans[f]
-                guard plan.stepCount > 0,
-                      plan.anyDepth ? relativeDepth >= plan.stepCount : relativeDepth == plan.stepCount,
-                      stack.endsWith(steps, first: plan.firstStep, count: plan.stepCount) else { continue }
-                if let attribute = plan.attribute {
-                    take(attribute, of: attributes, field: f, keepAll: plan.keepAll)
-                } else {
-                    open(field: f, keepAll: plan.keepAll)
-                }
+        let steps = UnsafeBufferPointer(self.steps)
+        for f in plans.indices {
+            let plan = plans[f]
+            guard let last = plan.lastName, last == name,
+                  plan.anyDepth ? relativeDepth >= plan.stepCount : relativeDepth == plan.stepCount,
+                  stack.endsWith(steps, first: plan.firstStep, count: plan.stepCount) else { continue }
+            if let attribute = plan.attribute {
+                take(attribute, of: attributes, field: f, keepAll: plan.keepAll)
+            } else {
+                open(field: f, keepAll: plan.keepAll)
             }
         }
     }
@@ -106,7 +125,7 @@ struct XMLRecordMachine {
         attributeBytes.removeAll(keepingCapacity: true)
         captures.removeAll(keepingCapacity: true)
         raw.line = context.pointee.startTagPosition().line
-        for f in 0..<plans.count {
+        for f in plans.indices {
             let plan = plans[f]
             if plan.stepCount == 0, let attribute = plan.attribute {
                 take(attribute, of: attributes, field: f, keepAll: plan.keepAll)
@@ -119,10 +138,11 @@ struct XMLRecordMachine {
         if !attributeBytes.isEmpty {
             let shift = raw.bytes.count
             raw.bytes.append(contentsOf: attributeBytes)
-            for f in 0..<plans.count where plans[f].attribute != nil {
+            for f in plans.indices where plans[f].attribute != nil && f < raw.fields.count {
                 if let range = raw.fields[f] { raw.fields[f] = (range.lowerBound + shift)..<(range.upperBound + shift) }
             }
-            for i in raw.moreMatches.indices where plans[raw.moreMatches[i].field].attribute != nil {
+            for i in raw.moreMatches.indices where plans.indices.contains(raw.moreMatches[i].field)
+                && plans[raw.moreMatches[i].field].attribute != nil {
                 let range = raw.moreMatches[i].range
                 raw.moreMatches[i].range = (range.lowerBound + shift)..<(range.upperBound + shift)
             }

@@ -43,7 +43,12 @@ public final class XMLRecordReader {
         return try withoutActuallyEscaping(sink) { sink in
             let machine = UnsafeMutablePointer<XMLRecordMachine>.allocate(capacity: 1)
             machine.initialize(to: XMLRecordMachine(sink: sink))
-            defer { machine.deinitialize(count: 1); machine.deallocate() }
+            defer {
+                machine.pointee.release()
+                machine.pointee.stack.release()
+                machine.deinitialize(count: 1)
+                machine.deallocate()
+            }
             var summary = try XMLPushParse.run(input: input, machine: UnsafeMutableRawPointer(machine),
                                                install: XMLRecordReader.install,
                                                prepare: { ctxt in
