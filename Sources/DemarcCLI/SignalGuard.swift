@@ -21,6 +21,9 @@ enum SignalGuard {
 
     /// Installs the handlers for SIGINT and SIGTERM (once, before a command runs).
     static func install() {
+        // Statics are initialised lazily (swift_once); touch them all here so that the handler
+        // never runs an initialiser.
+        _ = used.load(ordering: .relaxed)
         if paths == nil {
             let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: slotCount * slotSize)
             buffer.initialize(repeating: 0, count: slotCount * slotSize)

@@ -20,6 +20,7 @@ extension XMLPushParse {
         // Errors without a parser context (libxml2's globals are per thread) would otherwise
         // be printed on standard error; ours arrive through the handler's `serror`.
         xmlSetStructuredErrorFunc(nil) { _, _ in }
+        demarc_silenceGenericErrors()
     }
 
     /// The callbacks every mode shares: refusal of DTD constructs, and error collection.

@@ -117,6 +117,8 @@ enum XMLPushParse {
         summary.encoding = prolog.encoding
         summary.encodingSource = prolog.source
         var lineEnds = XMLLineEndNormalizer()
+        // The first non-zero xmlParseChunk code: some errors (an encoder error) set nothing else.
+        var status: Int32 = 0
         while n > 0 {
             hasher.update(UnsafeRawBufferPointer(start: buffer, count: n))
             onChunk?(UnsafeRawBufferPointer(start: buffer, count: n))
@@ -126,13 +128,17 @@ enum XMLPushParse {
                 count = passed
                 if leadingLF { pushNewline(ctxt) }
             }
-            if !context.pointee.halted && count > 0 { push(ctxt, buffer, count) }
+            if !context.pointee.halted && count > 0 {
+                let code = push(ctxt, buffer, count)
+                if status == 0 { status = code }
+            }
             if context.pointee.halted { break }
             n = try source.read(into: buffer, count: capacity)
         }
         if !context.pointee.halted {
             if lineEnds.pendingCR { pushNewline(ctxt) }
-            _ = xmlParseChunk(ctxt, nil, 0, 1)
+            let code = xmlParseChunk(ctxt, nil, 0, 1)
+            if status == 0 { status = code }
         }
         if let error = context.pointee.sinkError { throw error }
         if let failure = context.pointee.failure { throw failure }
@@ -140,12 +146,20 @@ enum XMLPushParse {
             let last = xmlCtxtGetLastError(ctxt)
             throw translate(last, displayName: input.displayName)
         }
+        if status == Int32(XML_ERR_INVALID_ENCODING.rawValue) {
+            throw DemarcError.unreadableInput(SourcePosition(file: input.displayName, line: 0),
+                                              "bytes invalid in the declared encoding '\(summary.encoding)'")
+        }
+        if status != 0 {
+            throw DemarcError.unreadableInput(SourcePosition(file: input.displayName, line: 0),
+                                              "the xml parser stopped (libxml2 error \(status))")
+        }
         summary.sha256 = hasher.finalizeHex()
         return summary
     }
 
-    private static func push(_ ctxt: xmlParserCtxtPtr, _ bytes: UnsafeRawPointer, _ count: Int) {
-        _ = bytes.withMemoryRebound(to: CChar.self, capacity: count) { xmlParseChunk(ctxt, $0, Int32(count), 0) }
+    private static func push(_ ctxt: xmlParserCtxtPtr, _ bytes: UnsafeRawPointer, _ count: Int) -> Int32 {
+        bytes.withMemoryRebound(to: CChar.self, capacity: count) { xmlParseChunk(ctxt, $0, Int32(count), 0) }
     }
 
     private static func pushNewline(_ ctxt: xmlParserCtxtPtr) {

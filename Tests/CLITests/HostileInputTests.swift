@@ -96,9 +96,8 @@ final class HostileInputTests: XCTestCase {
         Hostile.assertMemory(r, below: 150)
     }
 
-    // Memory bound: 100 MB. The XML reader refuses nesting deeper than 256 levels (libxml2's
-    // push parser sets no limit of its own): unreadable input, exit 3, with the position.
-    func testXMLNested100000LevelsDeep() throws {
+    // Memory bound: 50 MB: the reader refuses depth beyond 256 at the 257th start tag.
+    func testXMLNested100000LevelsDeepIsRefused() throws {
         let folder = Binary.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("deep.xml").path
@@ -108,10 +107,20 @@ final class HostileInputTests: XCTestCase {
         try Data(xml.utf8).write(to: URL(fileURLWithPath: path))
         let r = try Hostile.run(["check", Hostile.pairXML, "--source", "crm=Fixtures/hostile/crm.csv",
                                  "--source", "acc=\(path)", "--format", "json", "--quiet"])
-        XCTAssertEqual(r.code, 3, r.stderr)
-        XCTAssertTrue(r.stderr.hasSuffix("deep.xml:1:804: error: elements nested deeper than 256\n"), r.stderr)
-        XCTAssertEqual(r.stdout, "", "no partial report")
-        Hostile.assertMemory(r, below: 100)
+        XCTAssertEqual(r.code, 3)
+        // <doc> is level 1, so the 256th <a> (at column 39 + 255 * 3 = 804) is level 257.
+        XCTAssertEqual(r.stderr, "\(path):1:804: error: elements nested deeper than 256\n")
+        XCTAssertEqual(r.stdout, "")
+        Hostile.assertMemory(r, below: 50)
+    }
+
+    // Memory: a few MB. Found by fuzz/ (xml): a UTF-7 declaration with bytes UTF-7 cannot hold
+    // made libxml2 print "xmlParseChunk: encoder error" and the run blame the record path.
+    func testFuzzRegressionUndecodableDeclaredEncoding() throws {
+        let r = try Hostile.run(["check", Hostile.pairXML, "--source", "crm=Fixtures/hostile/crm.csv",
+                                 "--source", "acc=Fixtures/fuzz-regressions/xml-utf7-encoder-error.xml", "--quiet"])
+        XCTAssertEqual(r.code, 3)
+        XCTAssertEqual(r.stderr, "Fixtures/fuzz-regressions/xml-utf7-encoder-error.xml: error: bytes invalid in the declared encoding 'utf-7'\n")
     }
 
     // Memory bound: 100 MB: text of fields nobody asked for is not kept.
