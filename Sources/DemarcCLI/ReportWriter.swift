@@ -30,12 +30,30 @@ struct ReportTarget {
         }
         self.format = format
         _ = try format.report()
+        if let path {
+            // Checked before any data is read: a report that cannot be written is a command-line
+            // problem (exit 2), not something to find out after an hour of reading.
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+                throw DemarcError.usage("--format '\(text)': the folder '\(folder)' does not exist")
+            }
+            guard access(folder, W_OK) == 0 else {
+                throw DemarcError.usage("--format '\(text)': the folder '\(folder)' is not writable")
+            }
+            var pathIsFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &pathIsFolder), pathIsFolder.boolValue {
+                throw DemarcError.usage("--format '\(text)': '\(path)' is a folder")
+            }
+        }
     }
 }
 
 /// Writes reports: files whole or not at all (temporary file in the same folder, then rename).
 enum ReportWriter {
-    /// Renders every target first, then writes them in order.
+    /// Renders every target, writes every file target to a temporary file beside it, and only
+    /// when all of them are written renames them into place; then standard output. A failure
+    /// removes every temporary file, so a failed run leaves no report of this run at all.
     /// `colorStandardOutput`: the text format on standard output uses terminal colours.
     static func write(_ result: RunResult, targets: [ReportTarget], options: ReportOptions,
                       colorStandardOutput: Bool = false) throws {
@@ -45,38 +63,21 @@ enum ReportWriter {
             own.color = colorStandardOutput && target.path == nil && target.format == .text
             rendered.append((try target.format.report().render(result, options: own), target.path))
         }
+        var staged: [StagedFile] = []
+        defer { for file in staged { file.discard() } }
         for (bytes, path) in rendered {
-            if let path { try writeAtomically(bytes, to: path) } else { writeStandardOutput(bytes) }
+            if let path { staged.append(try StagedFile(bytes, for: path)) }
         }
+        for file in staged { try file.commit() }
+        staged.removeAll()
+        for (bytes, path) in rendered where path == nil { writeStandardOutput(bytes) }
     }
 
     /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`.
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent().path
-        let temporary = folder + "/.\(url.lastPathComponent).\(getpid()).tmp"
-        // A signal while writing removes the temporary file (SignalGuard).
-        let slot = SignalGuard.register(temporary)
-        defer { SignalGuard.unregister(slot) }
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw DemarcError.cannotWrite(path: path, String(cString: strerror(errno))) }
-        var ok = true
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n <= 0 { ok = false; break }
-                offset += n
-            }
-        }
-        let reason = String(cString: strerror(errno))
-        if close(fd) != 0 { ok = false }
-        guard ok, rename(temporary, path) == 0 else {
-            let why = ok ? String(cString: strerror(errno)) : reason
-            unlink(temporary)
-            // strerror says "No space left on device"; messages are lowercase.
-            throw DemarcError.cannotWrite(path: path, why.prefix(1).lowercased() + why.dropFirst())
-        }
+        let file = try StagedFile(bytes, for: path)
+        defer { file.discard() }
+        try file.commit()
     }
 
     /// Writes bytes to standard output unbuffered.
@@ -90,5 +91,68 @@ enum ReportWriter {
                 offset += n
             }
         }
+    }
+}
+
+/// A report written to a temporary file beside its path, waiting to be renamed into place.
+/// While it exists, a signal removes it (SignalGuard).
+final class StagedFile {
+    let path: String
+    let temporary: String
+    private let slot: Int?
+    private var pending = true
+
+    /// Writes `bytes` to `.NAME.PID.tmp` beside `path`; throws (leaving nothing) when it cannot.
+    init(_ bytes: [UInt8], for path: String) throws {
+        self.path = path
+        let url = URL(fileURLWithPath: path)
+        temporary = url.deletingLastPathComponent().path + "/.\(url.lastPathComponent).\(getpid()).tmp"
+        slot = SignalGuard.register(temporary)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else {
+            let why = StagedFile.reason(errno)
+            SignalGuard.unregister(slot)
+            throw DemarcError.cannotWrite(path: path, why)
+        }
+        var failure: Int32 = 0
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count, let base = buffer.baseAddress {
+                let n = Glibc.write(fd, base + offset, buffer.count - offset)
+                if n <= 0 { failure = n < 0 ? errno : ENOSPC; break }
+                offset += n
+            }
+        }
+        if close(fd) != 0 && failure == 0 { failure = errno }
+        if failure != 0 {
+            discard()
+            throw DemarcError.cannotWrite(path: path, StagedFile.reason(failure))
+        }
+    }
+
+    /// Renames the temporary file over `path`.
+    func commit() throws {
+        guard pending else { return }
+        guard rename(temporary, path) == 0 else {
+            let why = StagedFile.reason(errno)
+            discard()
+            throw DemarcError.cannotWrite(path: path, why)
+        }
+        pending = false
+        SignalGuard.unregister(slot)
+    }
+
+    /// Removes the temporary file unless it was committed.
+    func discard() {
+        guard pending else { return }
+        pending = false
+        unlink(temporary)
+        SignalGuard.unregister(slot)
+    }
+
+    /// strerror's text, lowercase at its start ("no space left on device").
+    private static func reason(_ code: Int32) -> String {
+        let why = String(cString: strerror(code))
+        return why.prefix(1).lowercased() + why.dropFirst()
     }
 }

@@ -83,9 +83,19 @@ final class CheckCommandTests: XCTestCase {
         let r = try Binary.run(["check", rules, "--source", "crm=/nonexistent.csv", "--format", "json:\(out.path)"])
         XCTAssertEqual(r.code, 3)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), [])
+        // A report folder that does not exist is a command-line error found before any data is read.
         let unwritable = try Binary.run(["check", rules, "--format", "json:/nonexistent/folder/result.json"])
-        XCTAssertEqual(unwritable.code, 3, unwritable.stderr)
-        XCTAssertTrue(unwritable.stderr.hasPrefix("/nonexistent/folder/result.json: error: cannot write"), unwritable.stderr)
+        XCTAssertEqual(unwritable.code, 2, unwritable.stderr)
+        XCTAssertEqual(unwritable.stderr,
+                       "error: --format 'json:/nonexistent/folder/result.json': the folder '/nonexistent/folder' does not exist\n")
+    }
+
+    func testAReportPathThatIsAFolderIsAUsageError() throws {
+        let folder = Binary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let r = try Binary.run(["check", rules, "--format", "csv:\(folder.path)"])
+        XCTAssertEqual(r.code, 2, r.stderr)
+        XCTAssertEqual(r.stderr, "error: --format 'csv:\(folder.path)': '\(folder.path)' is a folder\n")
     }
 
     func testCleanRunExitsZeroAndReadsStandardInput() throws {

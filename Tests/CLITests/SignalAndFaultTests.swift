@@ -150,6 +150,16 @@ final class SignalAndFaultTests: XCTestCase {
         XCTAssertEqual(r.stderr, "\(report): error: cannot write: no space left on device\n")
         XCTAssertEqual(try String(contentsOfFile: report, encoding: .utf8), "earlier report\n")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: small.path), ["out.json"])
+
+        // Several reports: all or none. The small text report elsewhere was written to its
+        // temporary file first; the full disk for the JSON one removes it again.
+        let text = folder.appendingPathComponent("out.txt").path
+        let both = try Hostile.run(["check", Hostile.pair, "--source", "crm=\(crm)", "--source", "acc=Fixtures/hostile/acc.csv",
+                                    "--format", "text:\(text)", "--format", "json:\(report)", "--quiet"])
+        XCTAssertEqual(both.code, 3)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: text), "no report of a failed run")
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: folder.path).contains { $0.hasSuffix(".tmp") })
+        XCTAssertEqual(try String(contentsOfFile: report, encoding: .utf8), "earlier report\n")
     }
 }
 
