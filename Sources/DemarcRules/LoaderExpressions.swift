@@ -23,7 +23,16 @@ extension RuleFileBuilder {
     /// The expression's type, or nil with its problems reported.
     func typeCheck(_ expr: Expr, in scope: TypeScope, expected: ExprType?) -> ExprType? {
         switch TypeChecker.check(expr, in: scope, expected: expected) {
-        case .success(let type): return type
+        case .success(let type):
+            // Without a calendar every period_close() would be unknown at run time and fail
+            // each case; refuse the file instead, as for `stale … until: period_close`.
+            guard hasCalendar else {
+                for call in periodCloseCalls(expr) {
+                    reader.append([Diagnostic(call.position, "'period_close' needs 'calendar'")])
+                }
+                return type
+            }
+            return type
         case .failure(let diagnostics):
             reader.append(diagnostics)
             return nil
@@ -165,20 +174,35 @@ extension RuleFileBuilder {
     }
 }
 
-/// Source field names written bare (or with `own.`) in an expression, in order of appearance.
-func bareFieldReferences(_ expr: Expr, of source: String) -> [String] {
-    var result: [String] = []
+/// Visits every node of an expression, parents before children, left to right.
+func forEachNode(_ expr: Expr, _ visit: (Expr) -> Void) {
     var pending: [Expr] = [expr]
     while let next = pending.popLast() {
+        visit(next)
         switch next.node {
-        case .field(let owner, let field):
-            if owner == nil || owner == source { result.append(field) }
         case .unary(_, let operand): pending.append(operand)
         case .binary(_, let left, let right): pending.append(right); pending.append(left)
         case .membership(let value, let list, _): pending.append(contentsOf: list.reversed()); pending.append(value)
         case .call(_, let arguments): pending.append(contentsOf: arguments.reversed())
-        case .literal, .state, .asOf, .stateTest, .presence, .header: continue
+        case .literal, .field, .state, .asOf, .stateTest, .presence, .header: continue
         }
+    }
+}
+
+/// Every `period_close(…)` call in an expression, in order of appearance.
+func periodCloseCalls(_ expr: Expr) -> [Expr] {
+    var result: [Expr] = []
+    forEachNode(expr) { node in
+        if case .call("period_close", _) = node.node { result.append(node) }
+    }
+    return result
+}
+
+/// Source field names written bare (or with `own.`) in an expression, in order of appearance.
+func bareFieldReferences(_ expr: Expr, of source: String) -> [String] {
+    var result: [String] = []
+    forEachNode(expr) { node in
+        if case .field(let owner, let field) = node.node, owner == nil || owner == source { result.append(field) }
     }
     return result
 }

@@ -128,6 +128,8 @@ final class RuleFileBuilder {
     /// The sources read so far, in file order.
     var sources: [SourceDraft] = []
     var calendar: DemarcRules.Calendar?
+    /// Whether the file has a `calendar:` (even one with problems, which are reported there).
+    var hasCalendar = false
 
     static let topKeys = ["demarc", "name", "description", "as_of", "calendar", "sources", "match",
                           "implicit", "rules"]
@@ -159,6 +161,7 @@ final class RuleFileBuilder {
             asOf = LoaderValues.isoDate(text)
             if asOf == nil { reader.error(node, "'as_of' must be a date (yyyy-MM-dd), not '\(text)'") }
         }
+        hasCalendar = top["calendar"] != nil
         calendar = top["calendar"].flatMap(readCalendar)
         let match = top["match"].map(readMatch) ?? MatchDef()
         let implicit = top["implicit"].map(readImplicit) ?? [:]

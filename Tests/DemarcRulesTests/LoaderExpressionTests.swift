@@ -11,6 +11,13 @@ final class LoaderExpressionTests: XCTestCase {
         }
     }
 
+    func testPeriodCloseNeedsACalendar() throws {
+        try requireExpressions()
+        assertErrors(validFile(rules: "  - id: a\n    expect: \"as_of <= period_close(as_of)\"\n"), [
+            "r.yaml:28:23: error: 'period_close' needs 'calendar'",
+        ])
+    }
+
     func testDerivedFieldsInACycle() throws {
         try parserOnly()
         assertErrors(validFile(crmFields: "      a: { expr: 'b + 1' }\n      b: { expr: 'c + 1' }\n      c: { expr: 'a + 1' }\n"), [
