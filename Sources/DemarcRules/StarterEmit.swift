@@ -114,19 +114,22 @@ extension RuleFileStarter {
         }
         switch state {
         case .salesforce(let closed, let won):
-            out.comment(["Salesforce: IsClosed and IsWon decide; the first true condition wins."], indent: "    ")
-            out.line("    state:")
-            out.line("      classify:")
-            out.line("        - booked: \(yamlQuoted("\(closed) and \(won)"))")
-            out.line("        - not_booked: \(yamlQuoted("\(closed) and not \(won)"))")
-            out.line("        - open: \(yamlQuoted("not \(closed)"))")
+            // A proposal, not a decision (CLI.md: values stay unclassified until someone
+            // decides): every record is unclassified until these lines are taken over.
+            out.comment(["Salesforce: IsClosed and IsWon could decide. Proposal: replace the `todo` condition",
+                         "below with these lines once they fit your org (the first true condition wins):",
+                         "  - booked: \(yamlQuoted("\(closed) and \(won)"))",
+                         "  - not_booked: \(yamlQuoted("\(closed) and not \(won)"))",
+                         "  - open: \(yamlQuoted("not \(closed)"))",
+                         "(or run init with --stages OpportunityStage.standardValueSet-meta.xml)"], indent: "    ")
+            writeUndecidedClassify(&out)
         case .datev:
             out.comment(["DATEV: a fixed batch (Festschreibung in the metadata line) is booked; an unfixed one",
-                         "can still change. Add conditions before these, e.g. `- not_booked: \"amount == 0\"`."], indent: "    ")
-            out.line("    state:")
-            out.line("      classify:")
-            out.line("        - booked: \"header.festschreibung\"")
-            out.line("        - unfixed: \"not header.festschreibung\"")
+                         "can still change. Proposal: replace the `todo` condition below with",
+                         "  - booked: \"header.festschreibung\"",
+                         "  - unfixed: \"not header.festschreibung\"",
+                         "and add conditions before them, e.g. `- not_booked: \"amount == 0\"`."], indent: "    ")
+            writeUndecidedClassify(&out)
         case .values(let field, let column, let classes, let todo):
             out.comment(["state from column '\(column)'"], indent: "    ")
             out.line("    state:")
@@ -144,6 +147,14 @@ extension RuleFileStarter {
                 }
             }
         }
+    }
+
+    /// A `classify` whose only condition is never true: every record is `unclassified-state`
+    /// until the author writes the real conditions.
+    private static func writeUndecidedClassify(_ out: inout StarterText) {
+        out.line("    state:")
+        out.line("      classify:")
+        out.line("        - todo: \"false\"   # never true: records stay unclassified until you decide")
     }
 
     static func writeRules(_ out: inout StarterText, plans: [StarterSourcePlan]) {

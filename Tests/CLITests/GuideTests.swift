@@ -103,12 +103,13 @@ final class GuideTests: XCTestCase {
                 if process.terminationStatus != expected { return }
             case .replaceCRMState(let block):
                 var lines = try String(contentsOf: rules, encoding: .utf8).components(separatedBy: "\n")
-                let won = try XCTUnwrap(lines.firstIndex(of: "        - booked: \"is_closed and is_won\""),
-                                        "init no longer writes the Salesforce classify the guide replaces")
-                var end = won
+                // crm is the first source: its state is the first undecided `classify`.
+                let todo = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("        - todo: \"false\"") },
+                                         "init no longer writes the undecided classify the guide replaces")
+                var end = todo
                 while end < lines.count && lines[end].hasPrefix("        - ") { end += 1 }
-                XCTAssertEqual(lines[won - 2], "    state:")
-                lines.replaceSubrange((won - 2)..<end, with: block.dropLast().components(separatedBy: "\n"))
+                XCTAssertEqual(lines[todo - 2], "    state:")
+                lines.replaceSubrange((todo - 2)..<end, with: block.dropLast().components(separatedBy: "\n"))
                 try lines.joined(separator: "\n").write(to: rules, atomically: true, encoding: .utf8)
             case .append(let block):
                 let text = try String(contentsOf: rules, encoding: .utf8)
