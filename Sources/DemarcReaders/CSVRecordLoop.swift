@@ -54,9 +54,18 @@ extension CSVRun {
                 continue
             }
             var extent = scanner.scanRecord(base, from: pos, limit: end, atEnd: atEnd, spans: &spans)
+            var strayQuote = false
             switch extent.status {
             case .complete:
-                break
+                // A quote that ran over line ends into a broken record (text after its closing
+                // quote, or the wrong number of fields) was a stray quote: DETAILS.md 2 wants the
+                // start line reported and reading resumed on the next line, not the lines in
+                // between swallowed.
+                if extent.lineBreaks > 1,
+                   extent.textAfterQuote || (expected != nil && spans.count != expected) {
+                    extent = unterminatedRecord(scanner, base: base, from: pos, end: end, spans: &spans)
+                    strayQuote = true
+                }
             case .needMore:
                 // At least as much as is pending, so that a record longer than a chunk is
                 // rescanned a logarithmic number of times, not once per chunk.
@@ -87,8 +96,8 @@ extension CSVRun {
             }
             let invalidBytes = marked && window.hasMark(in: pos..<max(extent.next, extent.contentEnd))
             if invalidBytes || extent.status == .unterminated || extent.textAfterQuote || fieldCount != expected {
-                record.malformed = malformed(extent, invalidBytes: invalidBytes, line: line, fieldCount: fieldCount,
-                                             expected: expected ?? fieldCount,
+                record.malformed = malformed(extent, invalidBytes: invalidBytes, strayQuote: strayQuote, line: line,
+                                             fieldCount: fieldCount, expected: expected ?? fieldCount,
                                              text: UnsafeBufferPointer(start: base + pos, count: extent.contentEnd - pos))
                 malformedCount &+= 1
             }
@@ -115,7 +124,8 @@ extension CSVRun {
     }
 
     /// Why the record is malformed (the first that applies), with its decoded text.
-    private func malformed(_ extent: RecordExtent, invalidBytes: Bool, line: Int, fieldCount: Int, expected: Int,
+    private func malformed(_ extent: RecordExtent, invalidBytes: Bool, strayQuote: Bool, line: Int,
+                           fieldCount: Int, expected: Int,
                            text: UnsafeBufferPointer<UInt8>) -> MalformedRecord {
         let reason: MalformedReason
         let detail: String
@@ -124,7 +134,8 @@ extension CSVRun {
             detail = "bytes invalid in \(input.encoding.rawValue)"
         } else if extent.status == .unterminated {
             reason = .unterminatedQuote
-            detail = "a quote opened on line \(line) is never closed"
+            detail = strayQuote ? "a quote opened on line \(line) does not close on that line, and what follows is no well-formed record"
+                                : "a quote opened on line \(line) is never closed"
         } else if extent.textAfterQuote {
             reason = .textAfterQuote
             detail = "text after a closing quote"

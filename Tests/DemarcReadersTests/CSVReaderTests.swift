@@ -156,6 +156,24 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertEqual(outcome.summary.malformed, 1)
     }
 
+    func testAStrayQuoteClosedByALaterQuotedFieldHidesNothing() throws {
+        // The quote on line 3 is "closed" by the one opening a field on line 5; the record that
+        // makes is broken, so it was a stray quote: line 3 is reported, lines 4-7 are records.
+        let outcome = try readText("id,name,amt\n1,a,1\n3,\"open quote,3\n4,ok,4\n5,\"x, y\",5\n6,ok,6\n7,ok,7\n")
+        XCTAssertEqual(outcome.records.map(\.line), [2, 3, 4, 5, 6, 7])
+        XCTAssertEqual(outcome.records[1].malformed?.reason, .unterminatedQuote)
+        XCTAssertEqual(outcome.records[1].malformed?.raw, "3,\"open quote,3")
+        XCTAssertEqual(outcome.records.filter { $0.malformed == nil }.map(\.fields),
+                       [["1", "a", "1"], ["4", "ok", "4"], ["5", "x, y", "5"], ["6", "ok", "6"], ["7", "ok", "7"]])
+        XCTAssertEqual(outcome.summary.malformed, 1)
+    }
+
+    func testAQuotedFieldOverSeveralLinesStaysOneRecord() throws {
+        let outcome = try readText("a,b\n\"two\nlines\",2\n3,4\n")
+        XCTAssertEqual(outcome.rows, [["two\nlines", "2"], ["3", "4"]])
+        XCTAssertEqual(outcome.records.map(\.line), [2, 4])
+    }
+
     func testUnterminatedQuoteOnTheLastLine() throws {
         let outcome = try readText("a\n\"x")
         XCTAssertEqual(outcome.records.map(\.malformed?.raw), ["\"x"])
