@@ -1,0 +1,32 @@
+import XCTest
+import DemarcCore
+@testable import DemarcEngine
+
+/// The compact row storage gives back exactly the values it was given.
+final class RowStoreTests: XCTestCase {
+    func testEveryKindOfValueRoundTrips() {
+        let row: [Value] = [
+            .unknown, .text("EUR"), .text("Müller, \"Anna\""), .decimal(FixedDecimal(units: -12345, scale: 2)),
+            .integer(Int64.min), .date(Day(daysSinceEpoch: -3)), .datetime(Instant(millisSinceEpoch: 1_700_000_000_123)),
+            .bool(true), .bool(false), .duration(86_400), .text(""),
+        ]
+        var store = RowStore(width: row.count)
+        store.append(row)
+        for f in 0..<row.count { XCTAssertEqual(store[0, f], row[f], "field \(f)") }
+    }
+
+    func testHighCardinalityTextGoesToTheArenaAcrossChunks() {
+        var store = RowStore(width: 2)
+        let n = RowStore.chunkRecords + RowStore.internLimit + 10
+        for i in 0..<n { store.append([.text("INV-\(i)"), .text(i % 3 == 0 ? "posted" : "draft")]) }
+        let long = String(repeating: "x", count: TextArena.chunkSize + 7)
+        store.append([.text(long), .unknown])
+        XCTAssertEqual(store.count, n + 1)
+        for i in [0, 1, RowStore.internLimit - 1, RowStore.internLimit, RowStore.chunkRecords, n - 1] {
+            XCTAssertEqual(store[i, 0], .text("INV-\(i)"))
+            XCTAssertEqual(store[i, 1], .text(i % 3 == 0 ? "posted" : "draft"))
+        }
+        XCTAssertEqual(store[n, 0], .text(long))
+        XCTAssertEqual(store[n, 1], .unknown)
+    }
+}
