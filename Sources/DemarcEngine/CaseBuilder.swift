@@ -30,6 +30,14 @@ final class CaseStore: @unchecked Sendable {
     func keyParts(_ caseIndex: Int) -> [String] {
         splitKey(keys[caseIndex], parts: tables.first?.def.key.count ?? 1)
     }
+
+    /// The key parts of a well-formed record of `table`: its case's key, which is the record's
+    /// own (the tables' per-record keys are released once the cases are built).
+    func keyParts(record: Int, of table: SourceTable) -> [String] {
+        guard let t = tables.firstIndex(where: { $0 === table }), t < recordCases.count,
+              record < recordCases[t].count else { return [] }
+        return splitKey(keys[Int(recordCases[t][record])], parts: table.def.key.count)
+    }
 }
 
 /// Forms cases by key across sources, finds duplicates and aggregates groups (RULES.md,
@@ -60,6 +68,7 @@ enum CaseBuilder {
                 }
             }
             recordCases.append(cases)
+            table.keys = []   // the case keys hold them now; 16 bytes a record less at the peak
         }
         index = KeyIndex(capacity: 0)
         store.recordCases = recordCases

@@ -180,7 +180,14 @@ public struct PhaseClock {
     public mutating func lap(_ phase: String) {
         guard enabled else { return }
         let now = DispatchTime.now().uptimeNanoseconds
-        FileHandle.standardError.write(Data("timing: \(phase) \((now - last) / 1_000_000) ms\n".utf8))
+        FileHandle.standardError.write(Data("timing: \(phase) \((now - last) / 1_000_000) ms, \(residentMiB()) MiB resident\n".utf8))
         last = now
+    }
+
+    /// The resident set now (`VmRSS`), in MiB; 0 where /proc is absent.
+    private func residentMiB() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) / 1024
     }
 }
