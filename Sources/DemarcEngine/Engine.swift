@@ -40,7 +40,10 @@ public enum Engine {
         var summary = RunSummary()
         var listed: [Finding] = []
         var perRule: [(String, Int)] = []
-        for d in drafts {
+        for i in drafts.indices {
+            let d = drafts[i]
+            // What the finding does not share with its draft goes now: the peak of a run is here.
+            defer { drafts[i].records = [] }
             summary.findings += 1
             switch d.severity {
             case .error: summary.error += 1

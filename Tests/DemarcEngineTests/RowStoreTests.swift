@@ -29,4 +29,17 @@ final class RowStoreTests: XCTestCase {
         XCTAssertEqual(store[n, 0], .text(long))
         XCTAssertEqual(store[n, 1], .unknown)
     }
+
+    /// The loader's text path gives what the value parser gives for a text field.
+    func testTextPathAgreesWithTheValueParser() {
+        let spec = ValueSpec(type: .text, dateFormat: nil, year: nil, decimalMark: UInt8(ascii: "."), thousandsMark: nil)
+        for text in ["", " ", "\t\r\n ", " EUR ", "Müller", "a\u{0B}", "\u{0C}", "\u{A0}"] {
+            var copy = text
+            let (ours, theirs) = copy.withUTF8 { utf8 in
+                let bytes = UnsafeRawBufferPointer(utf8)
+                return (parseText(bytes), ValueParser.parse(bytes, as: spec))
+            }
+            XCTAssertEqual("\(ours)", "\(theirs)", "'\(text)'")
+        }
+    }
 }
