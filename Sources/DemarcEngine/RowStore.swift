@@ -1,7 +1,9 @@
 import DemarcCore
 
-/// Rows of values in fixed-size chunks, stored compactly: one tag byte and one 8-byte payload
-/// per field, instead of a 24-byte `Value` (and a `String` for every text).
+/// Rows of values in fixed-size chunks, stored compactly: one tag byte and one 4-byte payload
+/// per field, instead of a 24-byte `Value` (and a `String` for every text). A payload that does
+/// not fit 32 bits (a large number, an arena beyond 4 GiB) goes to a side array of 8-byte
+/// values and the tag's high bit says so.
 ///
 /// Appending never copies what is stored, and the slack is at most one chunk (a flat array
 /// doubling would briefly hold three times the rows). The subscript rebuilds a `Value` on
@@ -19,7 +21,9 @@ struct RowStore: Sendable {
 
     let width: Int
     private var tagChunks: [[UInt8]] = []
-    private var payloadChunks: [[Int64]] = []
+    private var payloadChunks: [[UInt32]] = []
+    /// Payloads too wide for 32 bits (tag with `wideFlag`); a decimal's scale follows its units.
+    private var wide: [Int64] = []
     private(set) var count = 0
     /// Per field: the interned texts, and their ids while the field is still interning.
     private var texts: [[String]]
@@ -42,24 +46,40 @@ struct RowStore: Sendable {
     private static let falseTag: UInt8 = 6
     private static let trueTag: UInt8 = 7
     private static let durationTag: UInt8 = 8
+    private static let wideDecimalTag: UInt8 = 9
     private static let decimalTag: UInt8 = 16
+    private static let maxTagScale: UInt8 = 100
+    private static let wideFlag: UInt8 = 0x80
 
     /// Appends one record's values (`width` of them).
     mutating func append(_ row: [Value]) {
         let slot = (count & (RowStore.chunkRecords - 1)) * width
         if slot == 0 {
             tagChunks.append([UInt8](repeating: 0, count: RowStore.chunkRecords * width))
-            payloadChunks.append([Int64](repeating: 0, count: RowStore.chunkRecords * width))
+            payloadChunks.append([UInt32](repeating: 0, count: RowStore.chunkRecords * width))
         }
         let last = tagChunks.count - 1
         var tags = [UInt8](repeating: 0, count: 0)
-        var payloads = [Int64](repeating: 0, count: 0)
+        var payloads = [UInt32](repeating: 0, count: 0)
         swap(&tags, &tagChunks[last])
         swap(&payloads, &payloadChunks[last])
         for f in 0..<width {
             let (tag, payload) = encode(row[f], field: f)
-            tags[slot &+ f] = tag
-            payloads[slot &+ f] = payload
+            if tag == RowStore.arenaTag, payload >> 32 < 4096, payload & 0xFFFF_FFFF < 1 << 20 {
+                // Arena chunk (12 bits) and offset in it (20 bits: chunks are 1 MiB, a larger
+                // text has a chunk of its own at offset 0).
+                tags[slot &+ f] = tag
+                payloads[slot &+ f] = UInt32(truncatingIfNeeded: payload >> 32) << 20 | UInt32(truncatingIfNeeded: payload & 0xF_FFFF)
+            } else if tag != RowStore.arenaTag && tag != RowStore.wideDecimalTag,
+                      let narrow = Int32(exactly: payload) {
+                tags[slot &+ f] = tag
+                payloads[slot &+ f] = UInt32(bitPattern: narrow)
+            } else {
+                tags[slot &+ f] = tag | RowStore.wideFlag
+                payloads[slot &+ f] = UInt32(truncatingIfNeeded: wide.count)
+                wide.append(payload)
+                if tag == RowStore.wideDecimalTag, case .decimal(let d) = row[f] { wide.append(Int64(d.scale)) }
+            }
         }
         swap(&tags, &tagChunks[last])
         swap(&payloads, &payloadChunks[last])
@@ -89,9 +109,8 @@ struct RowStore: Sendable {
             textIDs[f] = [:]
             return (RowStore.arenaTag, arena.append(s))
         case .decimal(let d):
-            // Scales above 200 do not occur (values carry at most 18 digits); keep the tag safe.
-            if d.scale <= 200 { return (RowStore.decimalTag &+ d.scale, d.units) }
-            return (RowStore.unknownTag, 0)
+            if d.scale <= RowStore.maxTagScale { return (RowStore.decimalTag &+ d.scale, d.units) }
+            return (RowStore.wideDecimalTag, d.units)   // the scale follows in `wide`
         case .integer(let i): return (RowStore.integerTag, i)
         case .date(let d): return (RowStore.dateTag, Int64(d.daysSinceEpoch))
         case .datetime(let t): return (RowStore.datetimeTag, t.millisSinceEpoch)
@@ -104,8 +123,21 @@ struct RowStore: Sendable {
     @inline(__always) subscript(record: Int, field: Int) -> Value {
         let chunk = record >> RowStore.chunkShift
         let slot = (record & (RowStore.chunkRecords - 1)) * width + field
-        let tag = tagChunks[chunk][slot]
-        let payload = payloadChunks[chunk][slot]
+        var tag = tagChunks[chunk][slot]
+        let narrow = payloadChunks[chunk][slot]
+        let payload: Int64
+        if tag & RowStore.wideFlag != 0 {
+            tag &= ~RowStore.wideFlag
+            if tag == RowStore.wideDecimalTag {
+                let i = Int(narrow)
+                return .decimal(FixedDecimal(units: wide[i], scale: UInt8(truncatingIfNeeded: wide[i + 1])))
+            }
+            payload = wide[Int(narrow)]
+        } else if tag == RowStore.arenaTag {
+            payload = Int64(narrow >> 20) << 32 | Int64(narrow & 0xF_FFFF)
+        } else {
+            payload = Int64(Int32(bitPattern: narrow))
+        }
         switch tag {
         case RowStore.unknownTag: return .unknown
         case RowStore.internedTag: return .text(texts[field][Int(payload)])

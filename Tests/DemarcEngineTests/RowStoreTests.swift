@@ -9,6 +9,8 @@ final class RowStoreTests: XCTestCase {
             .unknown, .text("EUR"), .text("Müller, \"Anna\""), .decimal(FixedDecimal(units: -12345, scale: 2)),
             .integer(Int64.min), .date(Day(daysSinceEpoch: -3)), .datetime(Instant(millisSinceEpoch: 1_700_000_000_123)),
             .bool(true), .bool(false), .duration(86_400), .text(""),
+            .decimal(FixedDecimal(units: 5_000_000_000, scale: 2)), .decimal(FixedDecimal(units: -7, scale: 150)),
+            .integer(Int64(Int32.min)), .integer(Int64(Int32.max) + 1), .decimal(FixedDecimal(units: 1, scale: 36)),
         ]
         var store = RowStore(width: row.count)
         store.append(row)
