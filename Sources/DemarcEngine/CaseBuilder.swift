@@ -31,6 +31,22 @@ final class CaseStore: @unchecked Sendable {
         splitKey(keys[caseIndex], parts: tables.first?.def.key.count ?? 1)
     }
 
+    /// Drops the cases and the tables' per-case columns once every check has run; the
+    /// tables keep their records (rows, lines, malformed entries) for the findings.
+    func releaseCases() {
+        keys = []
+        missing = []
+        recordCases = []
+        for table in tables {
+            table.caseRow = []
+            table.caseState = []
+            table.duplicates = []
+            table.groupRows = []
+            table.groupStart = []
+            table.groupMembers = []
+        }
+    }
+
     /// The key parts of a well-formed record of `table`: its case's key, which is the record's
     /// own (the tables' per-record keys are released once the cases are built).
     func keyParts(record: Int, of table: SourceTable) -> [String] {

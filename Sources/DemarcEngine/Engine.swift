@@ -31,6 +31,10 @@ public enum Engine {
             drafts += checker.check(rule, rank: rank)
         }
         drafts += ImplicitChecker(store: store, severity: file.implicitSeverity, baseRank: file.rules.count).check()
+        // Findings need the records now, not the cases: the per-case columns go before the
+        // findings are materialized, which is where a run peaks.
+        let caseCount = store.count
+        store.releaseCases()
         clock.lap("rules")
         drafts = FindingDraft.sorted(drafts)
         clock.lap("sort")
@@ -77,7 +81,7 @@ public enum Engine {
             CheckInfo(id: $0.rawValue, kind: "implicit", severity: file.implicitSeverity[$0] ?? .error, title: nil)
         }
         var result = RunResult(rules: RuleFileInfo(file: file.path, name: file.name, sha256: file.sha256),
-                               asOf: asOf, sources: sources, cases: store.count, summary: summary,
+                               asOf: asOf, sources: sources, cases: caseCount, summary: summary,
                                findings: listed, checks: checks)
         if options.triage?.waivers != nil { result.unmatchedWaivers = unmatched ?? [] }
         return result
