@@ -30,6 +30,30 @@ final class CaseStore: @unchecked Sendable {
     func keyParts(_ caseIndex: Int) -> [String] {
         splitKey(keys[caseIndex], parts: tables.first?.def.key.count ?? 1)
     }
+
+    /// Drops the cases and the tables' per-case columns once every check has run; the
+    /// tables keep their records (rows, lines, malformed entries) for the findings.
+    func releaseCases() {
+        keys = []
+        missing = []
+        recordCases = []
+        for table in tables {
+            table.caseRow = []
+            table.caseState = []
+            table.duplicates = []
+            table.groupRows = []
+            table.groupStart = []
+            table.groupMembers = []
+        }
+    }
+
+    /// The key parts of a well-formed record of `table`: its case's key, which is the record's
+    /// own (the tables' per-record keys are released once the cases are built).
+    func keyParts(record: Int, of table: SourceTable) -> [String] {
+        guard let t = tables.firstIndex(where: { $0 === table }), t < recordCases.count,
+              record < recordCases[t].count else { return [] }
+        return splitKey(keys[Int(recordCases[t][record])], parts: table.def.key.count)
+    }
 }
 
 /// Forms cases by key across sources, finds duplicates and aggregates groups (RULES.md,
@@ -40,28 +64,52 @@ enum CaseBuilder {
         let store = CaseStore(tables: tables)
         var index = KeyIndex(capacity: tables.map(\.lines.count).max() ?? 0)
         var recordCases: [[Int32]] = []
+        // Keys go in batches: first every key's hash and its first slot, then the case key that
+        // slot names, then the lookups. The reads ahead touch memory the lookups need, so their
+        // cache misses overlap instead of coming one after another (12% of a 1M run in `perf`).
+        let batch = 32
+        var hashes = [UInt64](repeating: 0, count: batch)
+        var warm: UInt64 = 0
         for table in tables {
-            var cases = [Int32](repeating: 0, count: table.lines.count)
-            for r in 0..<table.lines.count {
-                if table.keyMissing[r] {
-                    cases[r] = Int32(store.keys.count)
-                    store.keys.append(table.keys[r])
-                    store.missing.append(true)
-                    continue
+            let count = table.lines.count
+            var cases = [Int32](repeating: 0, count: count)
+            var start = 0
+            while start < count {
+                let end = min(start + batch, count)
+                for r in start..<end {
+                    let h = KeyIndex.hash(table.keys[r])
+                    hashes[r - start] = h
+                    warm &+= index.firstSlot(h).slot
                 }
-                let key = table.keys[r]
-                if let c = index.caseOf(key, orInsert: Int32(truncatingIfNeeded: store.keys.count), keys: store.keys) {
-                    cases[r] = c
-                } else {
-                    let c = Int32(truncatingIfNeeded: store.keys.count)
-                    store.keys.append(key)
-                    store.missing.append(false)
-                    cases[r] = c
+                for r in start..<end {
+                    let c = index.firstSlot(hashes[r - start]).candidate
+                    if c >= 0 && c < store.keys.count { warm &+= UInt64(truncatingIfNeeded: store.keys[c].utf8.count) }
                 }
+                for r in start..<end {
+                    if table.keyMissing[r] {
+                        cases[r] = Int32(store.keys.count)
+                        store.keys.append(table.keys[r])
+                        store.missing.append(true)
+                        continue
+                    }
+                    let key = table.keys[r]
+                    if let c = index.caseOf(key, hash: hashes[r - start],
+                                            orInsert: Int32(truncatingIfNeeded: store.keys.count), keys: store.keys) {
+                        cases[r] = c
+                    } else {
+                        let c = Int32(truncatingIfNeeded: store.keys.count)
+                        store.keys.append(key)
+                        store.missing.append(false)
+                        cases[r] = c
+                    }
+                }
+                start = end
             }
             recordCases.append(cases)
+            table.keys = []   // the case keys hold them now; 16 bytes a record less at the peak
         }
         index = KeyIndex(capacity: 0)
+        if warm == 0x5EED_5EED_5EED_5EED { store.missing.reserveCapacity(0) }   // keeps the reads ahead
         store.recordCases = recordCases
         for (t, table) in tables.enumerated() {
             if table.isGrouped {

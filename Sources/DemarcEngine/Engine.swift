@@ -31,6 +31,10 @@ public enum Engine {
             drafts += checker.check(rule, rank: rank)
         }
         drafts += ImplicitChecker(store: store, severity: file.implicitSeverity, baseRank: file.rules.count).check()
+        // Findings need the records now, not the cases: the per-case columns go before the
+        // findings are materialized, which is where a run peaks.
+        let caseCount = store.count
+        store.releaseCases()
         clock.lap("rules")
         drafts = FindingDraft.sorted(drafts)
         clock.lap("sort")
@@ -40,7 +44,10 @@ public enum Engine {
         var summary = RunSummary()
         var listed: [Finding] = []
         var perRule: [(String, Int)] = []
-        for d in drafts {
+        for i in drafts.indices {
+            let d = drafts[i]
+            // What the finding does not share with its draft goes now: the peak of a run is here.
+            defer { drafts[i].records = [] }
             summary.findings += 1
             switch d.severity {
             case .error: summary.error += 1
@@ -74,7 +81,7 @@ public enum Engine {
             CheckInfo(id: $0.rawValue, kind: "implicit", severity: file.implicitSeverity[$0] ?? .error, title: nil)
         }
         var result = RunResult(rules: RuleFileInfo(file: file.path, name: file.name, sha256: file.sha256),
-                               asOf: asOf, sources: sources, cases: store.count, summary: summary,
+                               asOf: asOf, sources: sources, cases: caseCount, summary: summary,
                                findings: listed, checks: checks)
         if options.triage?.waivers != nil { result.unmatchedWaivers = unmatched ?? [] }
         return result
@@ -180,7 +187,14 @@ public struct PhaseClock {
     public mutating func lap(_ phase: String) {
         guard enabled else { return }
         let now = DispatchTime.now().uptimeNanoseconds
-        FileHandle.standardError.write(Data("timing: \(phase) \((now - last) / 1_000_000) ms\n".utf8))
+        FileHandle.standardError.write(Data("timing: \(phase) \((now - last) / 1_000_000) ms, \(residentMiB()) MiB resident\n".utf8))
         last = now
+    }
+
+    /// The resident set now (`VmRSS`), in MiB; 0 where /proc is absent.
+    private func residentMiB() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) / 1024
     }
 }

@@ -56,7 +56,7 @@ struct ImplicitChecker {
 
     private func duplicates(_ table: SourceTable, _ rank: Int, _ sev: Severity, _ drafts: inout [FindingDraft]) {
         for dup in table.duplicates {
-            let key = table.keyParts(record: Int(dup.record))
+            let key = store.keyParts(record: Int(dup.record), of: table)
             let message = "\(table.def.name) has key '\(key.joined(separator: ", "))' again (occurrence \(dup.occurrence)); "
                 + "the first record is at line \(table.lines[Int(dup.first)])"
             drafts.append(make(.duplicateKey, rank, sev, key: key, extra: [String(dup.occurrence)],
@@ -66,7 +66,7 @@ struct ImplicitChecker {
 
     private func missingKeys(_ table: SourceTable, _ rank: Int, _ sev: Severity, _ drafts: inout [FindingDraft]) {
         for r in 0..<table.keyMissing.count where table.keyMissing[r] {
-            let key = table.keyParts(record: r)
+            let key = store.keyParts(record: r, of: table)
             let names = table.def.key.joined(separator: ", ")
             drafts.append(make(.missingKey, rank, sev, key: key, extra: [rawText(table, r)],
                                message: "\(table.def.name) record has an empty key '\(names)'",
@@ -78,7 +78,7 @@ struct ImplicitChecker {
         for issue in table.valueIssues {
             let r = Int(issue.record)
             let field = table.fieldNames[Int(issue.field)]
-            drafts.append(make(.malformedValue, rank, sev, key: table.keyParts(record: r), extra: [field],
+            drafts.append(make(.malformedValue, rank, sev, key: store.keyParts(record: r, of: table), extra: [field],
                                message: issue.message, table: table, records: [r], fieldRank: Int(issue.field)))
         }
     }

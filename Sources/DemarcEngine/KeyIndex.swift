@@ -21,7 +21,11 @@ struct KeyIndex {
     /// The case of `key`, if it has one; else records `newCase` for it and returns nil.
     /// `keys[c]` is the key of case `c` (`newCase` must be `keys.count` once appended).
     mutating func caseOf(_ key: String, orInsert newCase: Int32, keys: [String]) -> Int32? {
-        let hash = KeyIndex.hash(key)
+        caseOf(key, hash: KeyIndex.hash(key), orInsert: newCase, keys: keys)
+    }
+
+    /// `caseOf(_:orInsert:keys:)` with the key's `hash(_:)` computed already.
+    mutating func caseOf(_ key: String, hash: UInt64, orInsert newCase: Int32, keys: [String]) -> Int32? {
         let tag = hash & 0xFFFF_FFFF_0000_0000
         var i = Int(truncatingIfNeeded: hash) & mask
         while true {
@@ -37,6 +41,13 @@ struct KeyIndex {
         count += 1
         if count * 10 > slots.count * 7 { grow(keys: keys, adding: key) }
         return nil
+    }
+
+    /// The first slot a key with `hash` probes (0: empty), and the case it names if any. Reading
+    /// it ahead for a batch of keys lets their cache misses overlap (`CaseBuilder`).
+    @inline(__always) func firstSlot(_ hash: UInt64) -> (slot: UInt64, candidate: Int) {
+        let slot = slots[Int(truncatingIfNeeded: hash) & mask]
+        return (slot, Int(Int32(truncatingIfNeeded: slot & 0xFFFF_FFFF) &- 1))
     }
 
     /// Doubles the slots; re-hashes the keys already indexed (`keys` and the one being added).

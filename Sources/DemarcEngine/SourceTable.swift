@@ -71,6 +71,7 @@ final class SourceTable: @unchecked Sendable {
 
     var rows: RowStore
     var lines: [Int32] = []
+    /// Normalized keys; emptied once the cases are built (`CaseStore.keyParts(record:of:)`).
     var keys: [String] = []
     var keyMissing: [Bool] = []
     /// `cardinality: one`: the class of each record (`CaseState.unclassified` or an index).
@@ -143,11 +144,6 @@ final class SourceTable: @unchecked Sendable {
     func stateClass(_ caseIndex: Int) -> StateClass? {
         let s = caseState[caseIndex]
         return s >= 0 ? classes[Int(s)] : nil
-    }
-
-    /// The key parts of a record (the normalized parts).
-    func keyParts(record: Int) -> [String] {
-        splitKey(keys[record], parts: def.key.count)
     }
 
     /// A finding's view of a well-formed record.

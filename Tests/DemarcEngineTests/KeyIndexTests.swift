@@ -24,4 +24,26 @@ final class KeyIndexTests: XCTestCase {
         XCTAssertNotEqual(KeyIndex.hash(""), KeyIndex.hash("\u{0}"))
         XCTAssertEqual(KeyIndex.hash("RE-2026-0042"), KeyIndex.hash(String("xRE-2026-0042".dropFirst())))
     }
+
+    /// The first slot read ahead names the key's case when the key sits there; lookups with a
+    /// precomputed hash agree with the plain ones.
+    func testFirstSlotAndPrecomputedHash() {
+        var index = KeyIndex(capacity: 0)
+        var keys: [String] = []
+        for i in 0..<3000 {
+            let key = "K\(i % 1000)"
+            let hash = KeyIndex.hash(key)
+            let probe = index.firstSlot(hash)
+            let found = index.caseOf(key, hash: hash, orInsert: Int32(keys.count), keys: keys)
+            if let c = found {
+                XCTAssertEqual(keys[Int(c)], key)
+                if probe.candidate == Int(c) { XCTAssertNotEqual(probe.slot, 0) }
+            } else {
+                XCTAssertLessThan(i, 1000)
+                keys.append(key)
+            }
+        }
+        XCTAssertEqual(keys.count, 1000)
+        XCTAssertEqual(index.firstSlot(KeyIndex.hash("absent")).candidate < keys.count, true)
+    }
 }

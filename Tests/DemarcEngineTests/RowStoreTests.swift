@@ -1,0 +1,47 @@
+import XCTest
+import DemarcCore
+@testable import DemarcEngine
+
+/// The compact row storage gives back exactly the values it was given.
+final class RowStoreTests: XCTestCase {
+    func testEveryKindOfValueRoundTrips() {
+        let row: [Value] = [
+            .unknown, .text("EUR"), .text("Müller, \"Anna\""), .decimal(FixedDecimal(units: -12345, scale: 2)),
+            .integer(Int64.min), .date(Day(daysSinceEpoch: -3)), .datetime(Instant(millisSinceEpoch: 1_700_000_000_123)),
+            .bool(true), .bool(false), .duration(86_400), .text(""),
+            .decimal(FixedDecimal(units: 5_000_000_000, scale: 2)), .decimal(FixedDecimal(units: -7, scale: 150)),
+            .integer(Int64(Int32.min)), .integer(Int64(Int32.max) + 1), .decimal(FixedDecimal(units: 1, scale: 36)),
+        ]
+        var store = RowStore(width: row.count)
+        store.append(row)
+        for f in 0..<row.count { XCTAssertEqual(store[0, f], row[f], "field \(f)") }
+    }
+
+    func testHighCardinalityTextGoesToTheArenaAcrossChunks() {
+        var store = RowStore(width: 2)
+        let n = RowStore.chunkRecords + RowStore.internLimit + 10
+        for i in 0..<n { store.append([.text("INV-\(i)"), .text(i % 3 == 0 ? "posted" : "draft")]) }
+        let long = String(repeating: "x", count: TextArena.chunkSize + 7)
+        store.append([.text(long), .unknown])
+        XCTAssertEqual(store.count, n + 1)
+        for i in [0, 1, RowStore.internLimit - 1, RowStore.internLimit, RowStore.chunkRecords, n - 1] {
+            XCTAssertEqual(store[i, 0], .text("INV-\(i)"))
+            XCTAssertEqual(store[i, 1], .text(i % 3 == 0 ? "posted" : "draft"))
+        }
+        XCTAssertEqual(store[n, 0], .text(long))
+        XCTAssertEqual(store[n, 1], .unknown)
+    }
+
+    /// The loader's text path gives what the value parser gives for a text field.
+    func testTextPathAgreesWithTheValueParser() {
+        let spec = ValueSpec(type: .text, dateFormat: nil, year: nil, decimalMark: UInt8(ascii: "."), thousandsMark: nil)
+        for text in ["", " ", "\t\r\n ", " EUR ", "Müller", "a\u{0B}", "\u{0C}", "\u{A0}"] {
+            var copy = text
+            let (ours, theirs) = copy.withUTF8 { utf8 in
+                let bytes = UnsafeRawBufferPointer(utf8)
+                return (parseText(bytes), ValueParser.parse(bytes, as: spec))
+            }
+            XCTAssertEqual("\(ours)", "\(theirs)", "'\(text)'")
+        }
+    }
+}
