@@ -96,8 +96,10 @@ struct ImplicitChecker {
         }
     }
 
-    /// The raw text standing in for a well-formed record: its values joined by U+001F.
+    /// A record's raw text (DETAILS.md 25): as written where the reader keeps it (CSV); else
+    /// (XML, GoBD) its values joined by U+001F.
     private func rawText(_ table: SourceTable, _ record: Int) -> String {
-        (0..<table.width).map { table.value(record: record, field: $0).resultText }.joined(separator: "\u{1F}")
+        if let text = table.missingKeyRaw[Int32(record)] { return text }
+        return (0..<table.width).map { table.value(record: record, field: $0).resultText }.joined(separator: "\u{1F}")
     }
 }

@@ -201,6 +201,9 @@ struct SourceLoader {
             }
             keys.append(key)
             keyMissing.append(allEmpty)
+            if allEmpty, let text = raw.rawText {
+                table.missingKeyRaw[recordIndex] = String(decoding: raw.bytes[text], as: UTF8.self)
+            }
             if classifyRecords {
                 recordState.append(classifier.classify(row, context: context, calendar: calendar))
             }

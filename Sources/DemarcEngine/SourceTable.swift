@@ -74,6 +74,9 @@ final class SourceTable: @unchecked Sendable {
     /// Normalized keys; emptied once the cases are built (`CaseStore.keyParts(record:of:)`).
     var keys: [String] = []
     var keyMissing: [Bool] = []
+    /// The raw text of records whose key is missing, where the reader keeps raw text (CSV):
+    /// their `missing-key` fingerprint is made of it (DETAILS.md 25). Rare, so a dictionary.
+    var missingKeyRaw: [Int32: String] = [:]
     /// `cardinality: one`: the class of each record (`CaseState.unclassified` or an index).
     var recordState: [Int16] = []
     var valueIssues: [ValueIssue] = []

@@ -83,6 +83,7 @@ extension CSVRun {
             record.reset(fieldCount: slots.count)
             record.line = line
             record.bytes.append(contentsOf: UnsafeBufferPointer(start: base + pos, count: extent.contentEnd - pos))
+            record.rawText = 0..<(extent.contentEnd - pos)
             for slot in slots.indices {
                 let column = slots[slot]
                 guard column < fieldCount else { continue }

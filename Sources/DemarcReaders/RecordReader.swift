@@ -75,6 +75,9 @@ public struct RawRecord: Sendable {
     public var moreMatches: [(field: Int, range: Range<Int>)] = []
     /// Set when the record is malformed; `fields` then hold what could be read.
     public var malformed: MalformedRecord?
+    /// The record's own text in `bytes` (CSV: the row as written, decoded), when the reader
+    /// keeps it; fingerprints of `missing-key` findings use it (DETAILS.md 25).
+    public var rawText: Range<Int>?
 
     public init() {}
 
@@ -89,6 +92,7 @@ public struct RawRecord: Sendable {
         }
         moreMatches.removeAll(keepingCapacity: true)
         malformed = nil
+        rawText = nil
     }
 
     /// The UTF-8 text of requested field `index`, or nil when absent.

@@ -17,6 +17,17 @@ final class FingerprintAndOrderTests: XCTestCase {
                        "ea430e7a219dc8e56c392004dd950d3d9771a7e5284b82394af458b0cb8d7129")
     }
 
+    func testMissingKeyFingerprintIsMadeOfTheRawLine() throws {
+        // Two empty-key rows that differ only in a column no rule maps are two findings with two
+        // fingerprints (DETAILS.md 25: source and the record's raw text).
+        let path = T.csv("id,st,other\n,B,x\n,B,y\n")
+        let file = T.file([T.source("crm", file: path, fields: [T.field("id"), T.field("st")], key: ["id"])], [])
+        let result = try Engine.run(file, options: RunOptions())
+        let prints = result.findings.filter { $0.rule == "missing-key" }.map(\.fingerprint)
+        XCTAssertEqual(prints, [Fingerprint.make(rule: "missing-key", key: [""], extra: ["crm", ",B,x"]),
+                                Fingerprint.make(rule: "missing-key", key: [""], extra: ["crm", ",B,y"])].sorted())
+    }
+
     private func draft(rank: Int, key: [String], fingerprint: String, source: Int = 0, line: Int = 0,
                        field: Int = 0) -> FindingDraft {
         FindingDraft(rank: rank, rule: "r\(rank)", kind: "k", severity: .error, key: key, message: "",
