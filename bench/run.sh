@@ -53,10 +53,13 @@ measure() {
 
 for n in "${sizes[@]}"; do
     dir=$bench/out/$n
-    if [ ! -f "$dir/.complete" ] || [ "$bench/generate.py" -nt "$dir/.complete" ]; then
+    # The marker holds the generator's hash: a fresh checkout (newer file times) reuses data
+    # that the same generator made; a changed generator makes it anew.
+    gen_hash=$(sha256sum "$bench/generate.py" | cut -d' ' -f1)
+    if [ "$(cat "$dir/.complete" 2>/dev/null)" != "$gen_hash" ]; then
         echo "== generating $n records a side" >&2
         python3 "$bench/generate.py" "$n" "$dir"
-        touch "$dir/.complete"
+        echo "$gen_hash" > "$dir/.complete"
     fi
     echo "== $n records a side: $runs runs each" >&2
     rm -f "$dir/demarc.jsonl" "$dir/duckdb-findings.csv" "$dir/demarc-xml.jsonl"
