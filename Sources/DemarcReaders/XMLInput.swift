@@ -7,67 +7,18 @@ import Glibc
 #endif
 import DemarcCore
 
-/// The raw bytes of an XML input, read with POSIX `read` from a path or from descriptor 0.
-final class XMLByteSource {
-    private let fd: Int32
-    private let ownsDescriptor: Bool
-    private let displayName: String
-
-    /// Opens `input`; a path that cannot be opened throws `.unreadableInput`.
-    init(input: InputFile) throws {
-        displayName = input.displayName
-        if let path = input.path {
-            var descriptor: Int32
-            repeat { descriptor = open(path, O_RDONLY) } while descriptor < 0 && errno == EINTR
-            guard descriptor >= 0 else {
-                throw DemarcError.unreadableInput(SourcePosition(file: input.displayName, line: 0),
-                                                  "cannot open: \(xmlSystemReason(errno))")
-            }
-            fd = descriptor
-            ownsDescriptor = true
-        } else {
-            fd = 0
-            ownsDescriptor = false
-        }
-    }
-
-    deinit { if ownsDescriptor { _ = close(fd) } }
-
-    /// Reads up to `count` bytes into `buffer`; 0 at the end of the input.
-    func read(into buffer: UnsafeMutableRawPointer, count: Int) throws -> Int {
-        while true {
-            #if canImport(Darwin)
-            let n = Darwin.read(fd, buffer, count)
-            #elseif canImport(Musl)
-            let n = Musl.read(fd, buffer, count)
-            #else
-            let n = Glibc.read(fd, buffer, count)
-            #endif
-            if n >= 0 { return n }
-            if errno == EINTR { continue }
-            throw DemarcError.unreadableInput(SourcePosition(file: displayName, line: 0),
-                                              "cannot read: \(xmlSystemReason(errno))")
-        }
-    }
-
-    /// Fills `buffer` with at least `minimum` bytes unless the input ends first.
-    func read(into buffer: UnsafeMutableRawPointer, count: Int, atLeast minimum: Int) throws -> Int {
+extension ByteSource {
+    /// Fills `buffer` with at least `minimum` bytes unless the input ends first (the XML
+    /// prolog needs its first four bytes at once).
+    func read(into buffer: UnsafeMutableRawPointer, count: Int, atLeast minimum: Int, displayName: String) throws -> Int {
         var total = 0
         while total < min(minimum, count) {
-            let n = try read(into: buffer + total, count: count - total)
+            let n = try read(into: buffer + total, count: count - total, displayName: displayName)
             if n == 0 { break }
             total += n
         }
         return total
     }
-}
-
-/// The C library's reason for `code`, lowercased at its start ("no such file or directory").
-func xmlSystemReason(_ code: Int32) -> String {
-    guard let text = strerror(code) else { return "error \(code)" }
-    let reason = String(cString: text)
-    guard let first = reason.first else { return "error \(code)" }
-    return first.lowercased() + reason.dropFirst()
 }
 
 // MARK: - Prolog

@@ -86,7 +86,7 @@ enum XMLPushParse {
                     prepare: (xmlParserCtxtPtr) -> Void,
                     onChunk: ((UnsafeRawBufferPointer) -> Void)? = nil) throws -> ReadSummary {
         XMLPushParse.initializeOnce()
-        let source = try XMLByteSource(input: input)
+        let source = try ByteSource(input: input)
         let capacity = max(chunkSize, 8)
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
         defer { buffer.deallocate() }
@@ -109,7 +109,7 @@ enum XMLPushParse {
         context.pointee.ctxt = ctxt
         prepare(ctxt)
 
-        var n = try source.read(into: buffer, count: capacity, atLeast: 4)
+        var n = try source.read(into: buffer, count: capacity, atLeast: 4, displayName: input.displayName)
         guard n > 0 else {
             throw DemarcError.unreadableInput(SourcePosition(file: input.displayName, line: 0), "document is empty")
         }
@@ -133,7 +133,7 @@ enum XMLPushParse {
                 if status == 0 { status = code }
             }
             if context.pointee.halted { break }
-            n = try source.read(into: buffer, count: capacity)
+            n = try source.read(into: buffer, count: capacity, displayName: input.displayName)
         }
         if !context.pointee.halted {
             if lineEnds.pendingCR { pushNewline(ctxt) }
