@@ -54,6 +54,17 @@ public struct Demarc: ParsableCommand {
             writeStandardError("error: \(error.message)\n")
             Glibc.exit(2)
         } catch {
+            // `demarc` and `demarc --help` reach here as the parser's help request (the root
+            // command has no run of its own); a parser usage error as EX_USAGE.
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Glibc.exit(0)
+            }
+            if code == .validationFailure {
+                writeStandardError(fullMessage(for: error) + "\n")
+                Glibc.exit(2)
+            }
             writeStandardError("internal error: \(error)\n")
             Glibc.exit(4)
         }
