@@ -215,36 +215,30 @@ struct CSVScanner {
     /// The next delimiter, LF or CR at or after `from`, or `limit`.
     @inline(__always)
     private func nextFieldEnd(_ p: UnsafePointer<UInt8>, from: Int, limit: Int) -> Int {
-        var i = from
-        while i &+ 8 <= limit {
-            let word = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
-            let hits = zeroBytes(word ^ delimiterWord) | zeroBytes(word ^ CSVScanner.lfWord)
-                | zeroBytes(word ^ CSVScanner.crWord)
-            if hits != 0 { return i &+ hits.trailingZeroBitCount >> 3 }
-            i &+= 8
-        }
-        while i < limit {
-            let b = p[i]
-            if b == delimiter || b == 0x0A || b == 0x0D { return i }
-            i &+= 1
-        }
-        return limit
+        nextStop(p, from: from, limit: limit, byte: delimiter, word: delimiterWord)
     }
 
     /// The next quote, LF or CR at or after `from`, or `limit`.
     @inline(__always)
     private func nextInQuotes(_ p: UnsafePointer<UInt8>, from: Int, limit: Int) -> Int {
+        nextStop(p, from: from, limit: limit, byte: quote, word: quoteWord)
+    }
+
+    /// The next `byte`, LF or CR at or after `from`, or `limit`: eight bytes at a time (SWAR),
+    /// then byte by byte; `word` is `byte` in every byte of a word.
+    @inline(__always)
+    private func nextStop(_ p: UnsafePointer<UInt8>, from: Int, limit: Int, byte: UInt8, word target: UInt64) -> Int {
         var i = from
         while i &+ 8 <= limit {
             let word = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
-            let hits = zeroBytes(word ^ quoteWord) | zeroBytes(word ^ CSVScanner.lfWord)
+            let hits = zeroBytes(word ^ target) | zeroBytes(word ^ CSVScanner.lfWord)
                 | zeroBytes(word ^ CSVScanner.crWord)
             if hits != 0 { return i &+ hits.trailingZeroBitCount >> 3 }
             i &+= 8
         }
         while i < limit {
             let b = p[i]
-            if b == quote || b == 0x0A || b == 0x0D { return i }
+            if b == byte || b == 0x0A || b == 0x0D { return i }
             i &+= 1
         }
         return limit

@@ -39,13 +39,14 @@ public struct JSONReport: Report {
         }
         w.endArray()
         w.field("cases", result.cases)
-        JSONReport.writeChecks(result.checks, to: &w)
         w.key("summary")
         JSONReport.writeSummary(result.summary, to: &w, waivers: result.unmatchedWaivers != nil)
         w.key("findings")
         w.beginArray()
         for finding in result.findings { JSONReport.writeFinding(finding, to: &w) }
         w.endArray()
+        // Added keys go after the ones CLI.md shows, so its order holds as written.
+        JSONReport.writeChecks(result.checks, to: &w)
         if let unmatched = result.unmatchedWaivers { JSONReport.writeUnmatchedWaivers(unmatched, to: &w) }
         w.endObject()
         w.endLine()
