@@ -57,20 +57,24 @@ enum ReportWriter {
     /// `colorStandardOutput`: the text format on standard output uses terminal colours.
     static func write(_ result: RunResult, targets: [ReportTarget], options: ReportOptions,
                       colorStandardOutput: Bool = false) throws {
-        var rendered: [([UInt8], String?)] = []
+        var staged: [StagedFile] = []
+        defer { for file in staged { file.discard() } }
+        // Files are written piece by piece as they are rendered (a large report is never
+        // whole in memory); standard output is rendered whole, and written last.
+        var standardOutput: [[UInt8]] = []
         for target in targets {
             var own = options
             own.color = colorStandardOutput && target.path == nil && target.format == .text
-            rendered.append((try target.format.report().render(result, options: own), target.path))
-        }
-        var staged: [StagedFile] = []
-        defer { for file in staged { file.discard() } }
-        for (bytes, path) in rendered {
-            if let path { staged.append(try StagedFile(bytes, for: path)) }
+            let report = try target.format.report()
+            if let path = target.path {
+                staged.append(try StagedFile(for: path) { emit in try report.write(result, options: own, to: emit) })
+            } else {
+                standardOutput.append(try report.render(result, options: own))
+            }
         }
         for file in staged { try file.commit() }
         staged.removeAll()
-        for (bytes, path) in rendered where path == nil { writeStandardOutput(bytes) }
+        for bytes in standardOutput { writeStandardOutput(bytes) }
     }
 
     /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`.
@@ -103,7 +107,16 @@ final class StagedFile {
     private var pending = true
 
     /// Writes `bytes` to `.NAME.PID.tmp` beside `path`; throws (leaving nothing) when it cannot.
-    init(_ bytes: [UInt8], for path: String) throws {
+    convenience init(_ bytes: [UInt8], for path: String) throws {
+        try self.init(for: path) { emit in
+            var all = bytes
+            try emit(&all)
+        }
+    }
+
+    /// Writes what `render` hands over, piece by piece, to `.NAME.PID.tmp` beside `path`;
+    /// throws (leaving nothing) when the file cannot be written or `render` throws.
+    init(for path: String, render: (_ emit: (inout [UInt8]) throws -> Void) throws -> Void) throws {
         self.path = path
         let url = URL(fileURLWithPath: path)
         temporary = url.deletingLastPathComponent().path + "/.\(url.lastPathComponent).\(getpid()).tmp"
@@ -114,19 +127,28 @@ final class StagedFile {
             SignalGuard.unregister(slot)
             throw DemarcError.cannotWrite(path: path, why)
         }
-        var failure: Int32 = 0
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count, let base = buffer.baseAddress {
-                let n = Glibc.write(fd, base + offset, buffer.count - offset)
-                if n <= 0 { failure = n < 0 ? errno : ENOSPC; break }
-                offset += n
+        do {
+            try render { piece in
+                var failure: Int32 = 0
+                piece.withUnsafeBytes { buffer in
+                    var offset = 0
+                    while offset < buffer.count, let base = buffer.baseAddress {
+                        let n = Glibc.write(fd, base + offset, buffer.count - offset)
+                        if n <= 0 { failure = n < 0 ? errno : ENOSPC; break }
+                        offset += n
+                    }
+                }
+                if failure != 0 { throw DemarcError.cannotWrite(path: path, StagedFile.reason(failure)) }
             }
-        }
-        if close(fd) != 0 && failure == 0 { failure = errno }
-        if failure != 0 {
+        } catch {
+            close(fd)
             discard()
-            throw DemarcError.cannotWrite(path: path, StagedFile.reason(failure))
+            throw error
+        }
+        if close(fd) != 0 {
+            let why = StagedFile.reason(errno)
+            discard()
+            throw DemarcError.cannotWrite(path: path, why)
         }
     }
 

@@ -50,6 +50,10 @@ final class CaseStore: @unchecked Sendable {
     /// The key parts of a well-formed record of `table`: its case's key, which is the record's
     /// own (the tables' per-record keys are released once the cases are built).
     func keyParts(record: Int, of table: SourceTable) -> [String] {
+        if let own = table.recordKeys {
+            return splitKey(own.caseKeys[Int(own.recordCases[record])], parts: table.def.key.count)
+        }
+        if record < table.keys.count { return splitKey(table.keys[record], parts: table.def.key.count) }
         guard let t = tables.firstIndex(where: { $0 === table }), t < recordCases.count,
               record < recordCases[t].count else { return [] }
         return splitKey(keys[Int(recordCases[t][record])], parts: table.def.key.count)
@@ -135,7 +139,8 @@ enum CaseBuilder {
             } else {
                 let occurrence = (seen[Int32(c)] ?? 1) + 1
                 seen[Int32(c)] = occurrence
-                table.duplicates.append(DuplicateEntry(record: Int32(r), first: caseRow[c], occurrence: occurrence))
+                table.duplicates.append(DuplicateEntry(record: Int32(r), firstLine: table.lines[Int(caseRow[c])],
+                                                       occurrence: occurrence))
             }
         }
         table.caseRow = caseRow

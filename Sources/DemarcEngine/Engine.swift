@@ -15,6 +15,12 @@ public enum Engine {
 
         var clock = PhaseClock()
         options.progress?("reading \(file.sources.count) source\(file.sources.count == 1 ? "" : "s")")
+        if let streaming = StreamingRun(file, inputs: inputs, asOf: asOf, normalizer: normalizer,
+                                        selected: selected, options: options) {
+            var checked = try streaming.run(clock: &clock)
+            return finish(&checked, file: file, selected: selected, options: options, asOf: asOf,
+                          normalizer: normalizer, clock: &clock)
+        }
         let tables = try readSources(file, inputs: inputs, asOf: asOf, normalizer: normalizer,
                                      progress: options.readProgress)
         clock.lap("read")
@@ -31,23 +37,39 @@ public enum Engine {
             drafts += checker.check(rule, rank: rank)
         }
         drafts += ImplicitChecker(store: store, severity: file.implicitSeverity, baseRank: file.rules.count).check()
-        // Findings need the records now, not the cases: the per-case columns go before the
-        // findings are materialized, which is where a run peaks.
-        let caseCount = store.count
+        // Findings need the records now, not the cases: the per-case columns go.
+        var checked = Checked(tables: tables, accounts: accounts, drafts: drafts, cases: store.count)
+        drafts = []
         store.releaseCases()
         clock.lap("rules")
-        drafts = FindingDraft.sorted(drafts)
+        return finish(&checked, file: file, selected: selected, options: options, asOf: asOf,
+                      normalizer: normalizer, clock: &clock)
+    }
+
+    /// What the checks of a run produced, before ordering and triage.
+    struct Checked {
+        /// Every source's table (in rule file order), holding the records findings show.
+        var tables: [SourceTable]
+        var accounts: [RecordAccount]
+        var drafts: [FindingDraft]
+        var cases: Int
+    }
+
+    /// Orders the findings, applies the triage, counts and lists them: the result.
+    private static func finish(_ checked: inout Checked, file: RuleFile, selected: Set<String>, options: RunOptions,
+                               asOf: Day, normalizer: KeyNormalizer, clock: inout PhaseClock) -> RunResult {
+        let tables = checked.tables
+        var drafts = FindingDraft.sorted(checked.drafts)
+        checked.drafts = []
         clock.lap("sort")
         let unmatched = options.triage?.apply(to: &drafts, asOf: asOf, normalizer: normalizer)
 
         // Summary over all findings; `--max-findings` limits what is listed per rule.
         var summary = RunSummary()
-        var listed: [Finding] = []
         var perRule: [(String, Int)] = []
-        for i in drafts.indices {
-            let d = drafts[i]
-            // What the finding does not share with its draft goes now: the peak of a run is here.
-            defer { drafts[i].records = [] }
+        // With `--max-findings`, which drafts are listed; without, all (and no copy of them).
+        var listedFlags: [Bool]? = options.maxFindings == nil ? nil : []
+        for d in drafts {
             summary.findings += 1
             switch d.severity {
             case .error: summary.error += 1
@@ -62,13 +84,13 @@ public enum Engine {
             case .expiredWaiver: summary.expiredWaivers += 1
             }
             if perRule.last?.0 == d.rule { perRule[perRule.count - 1].1 += 1 } else { perRule.append((d.rule, 1)) }
-            if let limit = options.maxFindings, perRule[perRule.count - 1].1 > limit { continue }
-            listed.append(materialize(d, tables: tables))
+            if let limit = options.maxFindings { listedFlags?.append(perRule[perRule.count - 1].1 <= limit) }
         }
+        if let flags = listedFlags { drafts = drafts.indices.filter { flags[$0] }.map { drafts[$0] } }
         summary.byRule = perRule.map { RuleCount(rule: $0.0, count: $0.1) }
         clock.lap("findings")
 
-        let sources = zip(tables, accounts).map { t, account in
+        let sources = zip(tables, checked.accounts).map { t, account in
             SourceSummary(name: t.def.name, file: t.file, format: t.def.format.rawValue,
                           encoding: t.readSummary.encoding, sha256: t.readSummary.sha256,
                           records: t.recordCount, malformed: t.malformedRecordCount,
@@ -81,8 +103,9 @@ public enum Engine {
             CheckInfo(id: $0.rawValue, kind: "implicit", severity: file.implicitSeverity[$0] ?? .error, title: nil)
         }
         var result = RunResult(rules: RuleFileInfo(file: file.path, name: file.name, sha256: file.sha256),
-                               asOf: asOf, sources: sources, cases: caseCount, summary: summary,
-                               findings: listed, checks: checks)
+                               asOf: asOf, sources: sources, cases: checked.cases, summary: summary,
+                               findings: FindingList(drafts: DraftFindings(drafts: drafts, tables: tables)),
+                               checks: checks)
         if options.triage?.waivers != nil { result.unmatchedWaivers = unmatched ?? [] }
         return result
     }
@@ -150,22 +173,6 @@ public enum Engine {
             tables.append(try item.get())
         }
         return tables
-    }
-
-    /// A draft with its records' values written out.
-    static func materialize(_ d: FindingDraft, tables: [SourceTable]) -> Finding {
-        var records: [SourceRecords] = []
-        if let (s, entry) = d.malformed {
-            let table = tables[s]
-            records.append(SourceRecords(source: table.def.name,
-                                         records: [table.findingRecord(malformed: table.malformed[entry])]))
-        }
-        for (s, rows) in d.records {
-            let table = tables[s]
-            records.append(SourceRecords(source: table.def.name, records: rows.map(table.findingRecord)))
-        }
-        return Finding(rule: d.rule, kind: d.kind, severity: d.severity, status: d.status, key: d.key, message: d.message,
-                       fixIn: d.fixIn, fingerprint: d.fingerprint, records: records)
     }
 
     /// Today in UTC.

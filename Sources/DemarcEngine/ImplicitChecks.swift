@@ -8,6 +8,10 @@ struct ImplicitChecker {
     let severity: [ImplicitCheck: Severity]
     /// The rank of the first implicit check (after every rule).
     let baseRank: Int
+    /// The tables (by position in the store) whose records the record checks (duplicates,
+    /// missing keys, malformed values and records) look at; nil: every table. Streaming
+    /// checks each record once, in the one store that holds it.
+    var recordChecks: Set<Int>? = nil
 
     /// Every implicit finding.
     func check() -> [FindingDraft] {
@@ -15,7 +19,8 @@ struct ImplicitChecker {
         for (i, check) in ImplicitCheck.allCases.enumerated() {
             let rank = baseRank + i
             let sev = severity[check] ?? .error
-            for table in store.tables {
+            for (t, table) in store.tables.enumerated() {
+                if check != .unclassifiedState, let only = recordChecks, !only.contains(t) { continue }
                 switch check {
                 case .unclassifiedState: unclassified(table, rank, sev, &drafts)
                 case .duplicateKey: duplicates(table, rank, sev, &drafts)
@@ -58,7 +63,7 @@ struct ImplicitChecker {
         for dup in table.duplicates {
             let key = store.keyParts(record: Int(dup.record), of: table)
             let message = "\(table.def.name) has key '\(key.joined(separator: ", "))' again (occurrence \(dup.occurrence)); "
-                + "the first record is at line \(table.lines[Int(dup.first)])"
+                + "the first record is at line \(dup.firstLine)"
             drafts.append(make(.duplicateKey, rank, sev, key: key, extra: [String(dup.occurrence)],
                                message: message, table: table, records: [Int(dup.record)]))
         }

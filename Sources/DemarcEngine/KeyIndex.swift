@@ -26,21 +26,32 @@ struct KeyIndex {
 
     /// `caseOf(_:orInsert:keys:)` with the key's `hash(_:)` computed already.
     mutating func caseOf(_ key: String, hash: UInt64, orInsert newCase: Int32, keys: [String]) -> Int32? {
+        let (found, empty) = probe(key, hash: hash, keys: keys)
+        if let found { return found }
+        slots[empty] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(bitPattern: newCase &+ 1))
+        count += 1
+        if count * 10 > slots.count * 7 { grow(keys: keys, adding: key) }
+        return nil
+    }
+
+    /// The case of `key`, if it has one (no insertion).
+    func find(_ key: String, keys: [String]) -> Int32? {
+        probe(key, hash: KeyIndex.hash(key), keys: keys).found
+    }
+
+    /// The case of `key` if indexed, else the empty slot where it would go.
+    @inline(__always) private func probe(_ key: String, hash: UInt64, keys: [String]) -> (found: Int32?, empty: Int) {
         let tag = hash & 0xFFFF_FFFF_0000_0000
         var i = Int(truncatingIfNeeded: hash) & mask
         while true {
             let slot = slots[i]
-            if slot == 0 { break }
+            if slot == 0 { return (nil, i) }
             if slot & 0xFFFF_FFFF_0000_0000 == tag {
                 let c = Int32(truncatingIfNeeded: slot & 0xFFFF_FFFF) &- 1
-                if keys[Int(c)] == key { return c }
+                if keys[Int(c)] == key { return (c, i) }
             }
             i = (i &+ 1) & mask
         }
-        slots[i] = tag | UInt64(UInt32(bitPattern: newCase &+ 1))
-        count += 1
-        if count * 10 > slots.count * 7 { grow(keys: keys, adding: key) }
-        return nil
     }
 
     /// The first slot a key with `hash` probes (0: empty), and the case it names if any. Reading

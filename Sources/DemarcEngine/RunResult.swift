@@ -19,7 +19,7 @@ public struct RunResult: Sendable {
     /// Counts over every finding, listed or not.
     public var summary: RunSummary
     /// The listed findings in result order (DETAILS.md 24), after `--max-findings`.
-    public var findings: [Finding]
+    public var findings: FindingList
     /// The rules that ran (selected by `--only`/`--skip`) then the implicit checks, in order.
     public var checks: [CheckInfo]
     /// With `--waivers`: the waivers that matched no finding (empty list: all matched); nil without.
@@ -33,7 +33,14 @@ public struct RunResult: Sendable {
                 findings: [Finding], checks: [CheckInfo]) {
         self.formatVersion = formatVersion; self.tool = tool; self.rules = rules; self.asOf = asOf
         self.sources = sources; self.cases = cases; self.summary = summary
-        self.findings = findings; self.checks = checks
+        self.findings = FindingList(findings); self.checks = checks
+    }
+
+    /// A result whose findings are made when read (`FindingList`).
+    init(rules: RuleFileInfo, asOf: Day, sources: [SourceSummary], cases: Int, summary: RunSummary,
+         findings: FindingList, checks: [CheckInfo]) {
+        self.init(rules: rules, asOf: asOf, sources: sources, cases: cases, summary: summary, findings: [], checks: checks)
+        self.findings = findings
     }
 }
 
@@ -249,6 +256,11 @@ public struct RunOptions: Sendable {
     public var readProgress: ReadProgress?
     /// `--baseline` and `--waivers`: set the status of findings; nil leaves every finding open.
     public var triage: Triage? = nil
+    /// Whether two `cardinality: one` sources stream the larger one past an index of the
+    /// smaller (`StreamingRun`); nil: when possible, unless `DEMARC_ENGINE=full`.
+    public var streaming: Bool? = nil
+    /// Streaming: records of the larger source per block.
+    public var streamBlockRecords = 65_536
 
     /// Makes options.
     public init(sourceOverrides: [String: InputFile] = [:], asOf: Day? = nil, only: [String] = [],

@@ -14,6 +14,11 @@ struct SourceLoader {
     let normalizer: KeyNormalizer
     /// `--progress` counters, when shown.
     var progress: ReadProgress? = nil
+    /// Streaming (`StreamingRun`): every `blockSize` records read, the records so far go to
+    /// `onBlock` as a table of their own and the loader starts an empty one; the last block
+    /// follows the end of the input. The loaded table then holds only the counts and summary.
+    var blockSize = 0
+    var onBlock: ((SourceTable) throws -> Void)? = nil
 
     /// Reads the whole source; throws `.unreadableInput` when it cannot be read at all.
     ///
@@ -125,9 +130,17 @@ struct SourceLoader {
         var recordState = table.recordState
         var issues = table.valueIssues
         var malformed = table.malformed
+        var missingKeyRaw = table.missingKeyRaw
         table.rows = RowStore(width: width)
         table.lines = []; table.keys = []; table.keyMissing = []; table.recordState = []
-        table.valueIssues = []; table.malformed = []
+        table.valueIssues = []; table.malformed = []; table.missingKeyRaw = [:]
+        // Streaming: the records read since the last block go over as a table of their own.
+        // (Inline, not a local function: one capturing these arrays makes every access to
+        // them a dynamic exclusivity check, which cost half again the reading time.)
+        var blockRecords = 0
+        let onBlock = self.onBlock
+        let newBlock = { SourceTable(def: table.def, order: table.order, file: table.file) }
+        let blockSize = onBlock == nil ? Int.max : max(1, self.blockSize)
 
         // Text fields take the parser's text path here: handing the field's `ValueSpec` to the
         // parser copied it (a String inside `DateFormat` makes that a value-witness call),
@@ -135,6 +148,12 @@ struct SourceLoader {
         let isText = plan.specs.map { $0.type == .text }
         let summary = try plan.specs.withUnsafeBufferPointer { specs in try read { raw in
             recordCount += 1
+            blockRecords += 1
+            if blockRecords > blockSize, let onBlock {
+                try onBlock(Self.block(newBlock(), header: header ?? table.header, records: blockRecords - 1,
+                                       &rows, &lines, &keys, &keyMissing, &recordState, &issues, &malformed, &missingKeyRaw))
+                blockRecords = 1
+            }
             // Publish the count every 4096 records: the lock stays off the per-record path.
             if recordCount & 4095 == 0 { progress?.setRecords(order, recordCount) }
             let recordIndex = Int32(truncatingIfNeeded: lines.count)
@@ -202,7 +221,7 @@ struct SourceLoader {
             keys.append(key)
             keyMissing.append(allEmpty)
             if allEmpty, let text = raw.rawText {
-                table.missingKeyRaw[recordIndex] = String(decoding: raw.bytes[text], as: UTF8.self)
+                missingKeyRaw[recordIndex] = String(decoding: raw.bytes[text], as: UTF8.self)
             }
             if classifyRecords {
                 recordState.append(classifier.classify(row, context: context, calendar: calendar))
@@ -210,6 +229,11 @@ struct SourceLoader {
         } }
         table.recordCount = recordCount
         progress?.setRecords(order, recordCount)
+        if let onBlock {
+            // The last block; the table keeps only the counts.
+            try onBlock(Self.block(newBlock(), header: header ?? table.header, records: blockRecords,
+                                   &rows, &lines, &keys, &keyMissing, &recordState, &issues, &malformed, &missingKeyRaw))
+        }
         table.rows = rows
         table.lines = lines
         table.keys = keys
@@ -217,7 +241,23 @@ struct SourceLoader {
         table.recordState = recordState
         table.valueIssues = issues
         table.malformed = malformed
+        table.missingKeyRaw = missingKeyRaw
         return summary
+    }
+
+    /// A block of a streamed source: `block` with the records read since the last one, which
+    /// the arrays give up.
+    private static func block(_ block: SourceTable, header: DatevHeader?, records: Int, _ rows: inout RowStore,
+                              _ lines: inout [Int32], _ keys: inout [String], _ keyMissing: inout [Bool],
+                              _ recordState: inout [Int16], _ issues: inout [ValueIssue],
+                              _ malformed: inout [MalformedEntry], _ missingKeyRaw: inout [Int32: String]) -> SourceTable {
+        block.header = header
+        block.recordCount = records
+        swap(&block.rows, &rows); swap(&block.lines, &lines); swap(&block.keys, &keys)
+        swap(&block.keyMissing, &keyMissing); swap(&block.recordState, &recordState)
+        swap(&block.valueIssues, &issues); swap(&block.malformed, &malformed)
+        swap(&block.missingKeyRaw, &missingKeyRaw)
+        return block
     }
 }
 
@@ -337,7 +377,7 @@ func addValues(_ a: Value, _ b: Value) -> Value? {
 }
 
 /// The size of the file at `path`, if it is a regular file.
-private func fileSize(_ path: String) -> Int? {
+func fileSize(_ path: String) -> Int? {
     guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
           (attributes[.type] as? FileAttributeType) == .typeRegular,
           let size = attributes[.size] as? NSNumber else { return nil }

@@ -30,7 +30,8 @@ struct FileSpan: Sendable {
 /// A duplicate record of a `cardinality: one` source (`duplicate-key`).
 struct DuplicateEntry: Sendable {
     var record: Int32
-    var first: Int32
+    /// The line of the first record with the key.
+    var firstLine: Int32
     /// 2 for the second record with the key, 3 for the third, …
     var occurrence: Int
 }
@@ -77,6 +78,9 @@ final class SourceTable: @unchecked Sendable {
     /// The raw text of records whose key is missing, where the reader keeps raw text (CSV):
     /// their `missing-key` fingerprint is made of it (DETAILS.md 25). Rare, so a dictionary.
     var missingKeyRaw: [Int32: String] = [:]
+    /// Streaming: the key of each record, for a table whose records' cases are not in the store
+    /// at hand (the indexed side, whose cases go to the blocks of the streamed one).
+    var recordKeys: RecordKeys?
     /// `cardinality: one`: the class of each record (`CaseState.unclassified` or an index).
     var recordState: [Int16] = []
     var valueIssues: [ValueIssue] = []
@@ -110,8 +114,12 @@ final class SourceTable: @unchecked Sendable {
 
     var isGrouped: Bool { def.cardinality == .many }
 
+    /// Streaming: the malformed records of every block (the table keeps only those shown).
+    var streamedMalformedCount: Int?
+
     /// Records that had a `malformed-record` or `malformed-value` finding.
     var malformedRecordCount: Int {
+        if let streamedMalformedCount { return streamedMalformedCount }
         var withIssue = Set<Int32>()
         for issue in valueIssues { withIssue.insert(issue.record) }
         return malformed.count + withIssue.count
@@ -176,6 +184,14 @@ final class SourceTable: @unchecked Sendable {
         }
         return fileSpans[low].file
     }
+}
+
+/// The normalized key of each record of a table: its case's key (`StreamingRun`).
+final class RecordKeys: @unchecked Sendable {
+    /// Per case of the table: its key.
+    var caseKeys: [String] = []
+    /// Per well-formed record: its case.
+    var recordCases: [Int32] = []
 }
 
 /// Splits a joined key back into its parts.

@@ -17,6 +17,11 @@ public struct CSVReport: Report {
 
     /// The CSV text, with a byte order mark first under `--csv-bom`.
     public func render(_ result: RunResult, options: ReportOptions) throws -> [UInt8] {
+        try ReportPieces.joined { try write(result, options: options, to: $0) }
+    }
+
+    /// `render` in pieces of about a MiB, cut between rows.
+    public func write(_ result: RunResult, options: ReportOptions, to emit: (inout [UInt8]) throws -> Void) throws {
         let layout = Layout(result)
         var out: [UInt8] = options.csvBOM ? [0xEF, 0xBB, 0xBF] : []
         var header = ["rule", "severity", "status", "key", "message", "fix_in"]
@@ -39,8 +44,12 @@ public struct CSVReport: Report {
             }
             row.append(f.fingerprint)
             CSVReport.appendRow(row, to: &out)
+            if out.count >= ReportPieces.size {
+                try emit(&out)
+                out.removeAll(keepingCapacity: true)
+            }
         }
-        return out
+        try emit(&out)
     }
 
     /// The columns per source: fields in the order the findings show them.

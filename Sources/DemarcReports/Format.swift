@@ -20,6 +20,34 @@ public struct ReportOptions: Sendable {
 public protocol Report: Sendable {
     /// The whole report.
     func render(_ result: RunResult, options: ReportOptions) throws -> [UInt8]
+
+    /// The report in pieces, in order: each goes to `emit` as soon as it is made (after which
+    /// `emit` may take its bytes). Formats with a finding per line or element write a piece
+    /// every `ReportPieces.size` bytes, so a report of millions of findings is never whole in
+    /// memory; the others write one piece, `render`'s.
+    func write(_ result: RunResult, options: ReportOptions, to emit: (inout [UInt8]) throws -> Void) throws
+}
+
+extension Report {
+    public func write(_ result: RunResult, options: ReportOptions, to emit: (inout [UInt8]) throws -> Void) throws {
+        var bytes = try render(result, options: options)
+        try emit(&bytes)
+    }
+}
+
+/// Pieced reports (`Report.write`).
+public enum ReportPieces {
+    /// About how many bytes a piece has.
+    public static let size = 1 << 20
+
+    /// The whole report from its pieces (`render` of a pieced format).
+    public static func joined(_ write: ((inout [UInt8]) throws -> Void) throws -> Void) rethrows -> [UInt8] {
+        var all: [UInt8] = []
+        try write { piece in
+            if all.isEmpty { swap(&all, &piece) } else { all += piece }
+        }
+        return all
+    }
 }
 
 /// The formats of CLI.md; the `switch` in `report` is exhaustive, so a missing one does not compile.

@@ -9,6 +9,11 @@ public struct JSONReport: Report {
 
     /// The result as one pretty-printed object followed by a line break.
     public func render(_ result: RunResult, options: ReportOptions) throws -> [UInt8] {
+        try ReportPieces.joined { try write(result, options: options, to: $0) }
+    }
+
+    /// `render` in pieces of about a MiB, cut between findings.
+    public func write(_ result: RunResult, options: ReportOptions, to emit: (inout [UInt8]) throws -> Void) throws {
         var w = JSONWriter(pretty: true)
         w.beginObject()
         w.field("demarc", result.formatVersion)
@@ -43,14 +48,17 @@ public struct JSONReport: Report {
         JSONReport.writeSummary(result.summary, to: &w, waivers: result.unmatchedWaivers != nil)
         w.key("findings")
         w.beginArray()
-        for finding in result.findings { JSONReport.writeFinding(finding, to: &w) }
+        for finding in result.findings {
+            JSONReport.writeFinding(finding, to: &w)
+            try w.flush(emit)
+        }
         w.endArray()
         // Added keys go after the ones CLI.md shows, so its order holds as written.
         JSONReport.writeChecks(result.checks, to: &w)
         if let unmatched = result.unmatchedWaivers { JSONReport.writeUnmatchedWaivers(unmatched, to: &w) }
         w.endObject()
         w.endLine()
-        return w.bytes
+        try w.flush(emit, force: true)
     }
 
     /// `sources[].files` of a source given by a pattern: file, sha256 and records of each.
@@ -129,17 +137,23 @@ public struct JSONLinesReport: Report {
 
     /// One compact line per listed finding, then the summary line.
     public func render(_ result: RunResult, options: ReportOptions) throws -> [UInt8] {
+        try ReportPieces.joined { try write(result, options: options, to: $0) }
+    }
+
+    /// `render` in pieces of about a MiB, cut between lines.
+    public func write(_ result: RunResult, options: ReportOptions, to emit: (inout [UInt8]) throws -> Void) throws {
         var w = JSONWriter(pretty: false)
         for finding in result.findings {
             JSONReport.writeFinding(finding, to: &w)
             w.endLine()
+            try w.flush(emit)
         }
         w.beginObject()
         w.key("summary")
         JSONReport.writeSummary(result.summary, to: &w, waivers: result.unmatchedWaivers != nil)
         w.endObject()
         w.endLine()
-        return w.bytes
+        try w.flush(emit, force: true)
     }
 }
 

@@ -15,6 +15,14 @@ public struct JSONWriter {
         bytes.reserveCapacity(4096)
     }
 
+    /// Hands the text written so far to `emit` once it has `ReportPieces.size` bytes (or
+    /// whatever there is, when `force`), and goes on with an empty buffer.
+    public mutating func flush(_ emit: (inout [UInt8]) throws -> Void, force: Bool = false) rethrows {
+        guard force || bytes.count >= ReportPieces.size else { return }
+        try emit(&bytes)
+        bytes.removeAll(keepingCapacity: true)
+    }
+
     /// Opens an object (as a value).
     public mutating func beginObject() { open(UInt8(ascii: "{")) }
     /// Closes an object.

@@ -1,0 +1,402 @@
+import Foundation
+import DemarcCore
+import DemarcReaders
+import DemarcRules
+
+/// A run over two `cardinality: one` sources that keeps only the smaller one in memory.
+///
+/// The smaller file is read whole and indexed by key; the larger one is read on its own thread
+/// and handed over in blocks of records, each checked as it arrives: its records form cases
+/// with the indexed side's, the rules and implicit checks run over those cases, and only the
+/// records that findings show are kept. The cases of the indexed side that no streamed record
+/// reached are checked last. Memory grows with the smaller side (records, key index) and the
+/// findings; the larger side's keys are kept only where the smaller side lacks them (for
+/// `duplicate-key`). The findings are the same as the full engine's (`CaseBuilder`), whose
+/// cases are the same; only the order they are made in differs, and the result is sorted.
+struct StreamingRun {
+    let file: RuleFile
+    let inputs: [InputFile]
+    let asOf: Day
+    let normalizer: KeyNormalizer
+    let selected: Set<String>
+    let options: RunOptions
+    /// Positions of the indexed (smaller) and the streamed (larger) source.
+    let indexed: Int
+    let streamed: Int
+
+    /// A streaming run, when the rule file allows one and it pays: two sources, both
+    /// `cardinality: one`, each one regular file (no pattern, not standard input), the larger
+    /// one csv or xml and, by an estimate of their lines, at least 3 times the other. Below
+    /// that, reading both whole on both cores is faster and holds about as much (the streamed
+    /// side reads ahead while the other is read, so that both cores work).
+    /// `DEMARC_ENGINE=streaming` or `full`, or `RunOptions.streaming`, decides instead.
+    init?(_ file: RuleFile, inputs: [InputFile], asOf: Day, normalizer: KeyNormalizer,
+          selected: Set<String>, options: RunOptions) {
+        let forced = options.streaming ?? ["streaming": true, "full": false][
+            ProcessInfo.processInfo.environment["DEMARC_ENGINE"] ?? ""]
+        guard forced != false, file.sources.count == 2, inputs.count == 2,
+              file.sources.allSatisfy({ $0.cardinality == .one }) else { return nil }
+        var sizes: [Int] = []
+        for input in inputs {
+            guard let path = input.path, !SourceGlob.isPattern(path), let size = fileSize(path) else { return nil }
+            sizes.append(size)
+        }
+        let larger = sizes[1] > sizes[0] ? 1 : 0
+        guard [.csv, .xml].contains(file.sources[larger].format) else { return nil }
+        if forced == nil {
+            guard let big = estimatedLines(inputs[larger].path, size: sizes[larger]),
+                  let small = estimatedLines(inputs[1 - larger].path, size: sizes[1 - larger]),
+                  big >= 3 * small else { return nil }
+        }
+        self.file = file; self.inputs = inputs; self.asOf = asOf; self.normalizer = normalizer
+        self.selected = selected; self.options = options
+        streamed = larger
+        indexed = 1 - larger
+    }
+
+    /// Reads both sources and checks every case.
+    func run(clock: inout PhaseClock) throws -> Engine.Checked {
+        // While the indexed side is read, the streamed one reads ahead without bound: both cores
+        // read, and what waits is about as many records as the indexed side has (so memory
+        // still grows with the smaller side). Then at most 4 blocks wait.
+        let queue = BlockQueue(capacity: .max)
+        let streamedResult = ResultBox()
+        var streamer = loader(streamed)
+        streamer.blockSize = max(1, options.streamBlockRecords)
+        streamer.onBlock = { block in queue.put(block) }
+        let reading = DispatchGroup()
+        let job = StreamJob(loader: streamer)
+        DispatchQueue.global().async(group: reading) {
+            let result = Result { try job.loader.load() }
+            streamedResult.set(result)
+            queue.close()
+        }
+
+        let indexedResult = Result { try loader(indexed).load() }
+        guard case .success(let table) = indexedResult else {
+            // The streamed side is read to its end all the same: the first failure in source
+            // order is the one reported, as when both are read whole.
+            queue.discard()
+            reading.wait()
+            throw firstFailure(indexedResult, streamedResult.get())
+        }
+        queue.limit(to: 4)
+        clock.lap("read \(table.def.name)")
+
+        var state = IndexedSide(table, rules: file, selected: selected, asOf: asOf, streamedOrder: streamed)
+        let kept = SourceTable(def: file.sources[streamed], order: streamed, file: inputs[streamed].displayName)
+        var drafts: [FindingDraft] = []
+        var streamedMalformed = 0
+        while let block = queue.take() {
+            streamedMalformed += block.malformedRecordCount
+            drafts += state.check(block, kept: kept)
+        }
+        reading.wait()
+        guard let streamedTable = try? streamedResult.get()?.get() else {
+            throw firstFailure(indexedResult, streamedResult.get())
+        }
+        clock.lap("read \(kept.def.name) and check its cases")
+        options.progress?("matching \(table.lines.count + state.streamedRecords) records")
+        drafts += state.checkRest(emptyStreamed: SourceTable(
+            def: file.sources[streamed], order: streamed, file: inputs[streamed].displayName))
+        options.progress?("checking \(state.cases) cases against \(selected.count) rules")
+
+        kept.readSummary = streamedTable.readSummary
+        kept.recordCount = streamedTable.recordCount
+        kept.files = streamedTable.files
+        kept.streamedMalformedCount = streamedMalformed
+        var tables = [table, kept]
+        var accounts = [state.indexedAccount(), state.streamedAccount(read: kept.recordCount)]
+        if indexed > streamed { tables.reverse(); accounts.reverse() }
+        try RecordAccounting.verify(accounts, names: tables.map(\.def.name))
+        table.caseRow = []
+        table.caseState = []
+        clock.lap("rules")
+        return Engine.Checked(tables: tables, accounts: accounts, drafts: drafts, cases: state.cases)
+    }
+
+    private func loader(_ i: Int) -> SourceLoader {
+        SourceLoader(def: file.sources[i], order: i, input: inputs[i], asOf: asOf, calendar: file.calendar,
+                     normalizer: normalizer, progress: options.readProgress)
+    }
+
+    /// The error of the first source in rule file order that failed.
+    private func firstFailure(_ indexedResult: Result<SourceTable, Error>,
+                              _ streamedResult: Result<SourceTable, Error>?) -> Error {
+        var failures: [(Int, Error)] = []
+        if case .failure(let e) = indexedResult { failures.append((indexed, e)) }
+        if case .failure(let e)? = streamedResult { failures.append((streamed, e)) }
+        return failures.min { $0.0 < $1.0 }?.1 ?? DemarcError.internalError("a source was not read")
+    }
+}
+
+/// About how many lines a file has: its size over the mean line length of its first MiB.
+private func estimatedLines(_ path: String?, size: Int) -> Int? {
+    guard let path, let handle = FileHandle(forReadingAtPath: path) else { return nil }
+    defer { try? handle.close() }
+    guard let sample = try? handle.read(upToCount: 1 << 20), !sample.isEmpty else { return nil }
+    let lines = max(1, sample.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) })
+    return Int((Double(size) * Double(lines) / Double(sample.count)).rounded())
+}
+
+/// The indexed side of a streaming run: its cases by key, and what the streamed side has
+/// contributed to them so far.
+private struct IndexedSide {
+    let table: SourceTable
+    let file: RuleFile
+    let selected: Set<String>
+    let asOf: Day
+    let streamedOrder: Int
+    private var index: KeyIndex
+    private let keys = RecordKeys()
+    /// Per case of the indexed side: its first record, whether its key is missing, and the line
+    /// of the first streamed record with the key (-1: none yet).
+    private var firstRecord: [Int32] = []
+    private var missing: [Bool] = []
+    private var streamedLine: [Int32] = []
+    private var streamedOccurrences = Occurrences<Int32>()
+    /// Keys of streamed records the indexed side lacks: the first one's line.
+    private var streamedOnly: [String: Int32] = [:]
+    private var streamedOnlyOccurrences = Occurrences<String>()
+    private(set) var cases = 0
+    private(set) var streamedRecords = 0
+    private var streamedMatched = 0
+    private var streamedMalformed = 0
+
+    init(_ table: SourceTable, rules file: RuleFile, selected: Set<String>, asOf: Day, streamedOrder: Int) {
+        self.table = table; self.file = file; self.selected = selected; self.asOf = asOf
+        self.streamedOrder = streamedOrder
+        let n = table.lines.count
+        index = KeyIndex(capacity: n)
+        keys.recordCases = [Int32](repeating: 0, count: n)
+        var occurrences = Occurrences<Int32>()
+        for r in 0..<n {
+            let key = table.keys[r]
+            let next = Int32(truncatingIfNeeded: keys.caseKeys.count)
+            if !table.keyMissing[r], let c = index.caseOf(key, orInsert: next, keys: keys.caseKeys) {
+                keys.recordCases[r] = c
+                let first = table.lines[Int(firstRecord[Int(c)])]
+                table.duplicates.append(DuplicateEntry(record: Int32(r), firstLine: first, occurrence: occurrences.next(c)))
+                continue
+            }
+            keys.recordCases[r] = next
+            keys.caseKeys.append(key)
+            firstRecord.append(Int32(r))
+            missing.append(table.keyMissing[r])
+        }
+        streamedLine = [Int32](repeating: -1, count: firstRecord.count)
+        table.keys = []   // the case keys hold them now
+        table.recordKeys = keys
+    }
+
+    /// The findings of one block of streamed records; the records they show go to `kept`.
+    mutating func check(_ block: SourceTable, kept: SourceTable) -> [FindingDraft] {
+        streamedMalformed += block.malformed.count
+        var cases = CaseColumns()
+        for r in 0..<block.lines.count {
+            streamedRecords += 1
+            let key = block.keys[r]
+            if block.keyMissing[r] {
+                cases.add(key: key, missing: true, indexed: -1, streamed: r)
+                continue
+            }
+            if let c = index.find(key, keys: keys.caseKeys).map(Int.init) {
+                streamedMatched += 1
+                if streamedLine[c] >= 0 {
+                    block.duplicates.append(DuplicateEntry(record: Int32(r), firstLine: streamedLine[c],
+                                                           occurrence: streamedOccurrences.next(Int32(c))))
+                    continue
+                }
+                streamedLine[c] = block.lines[r]
+                cases.add(key: key, missing: false, indexed: firstRecord[c], streamed: r)
+            } else if let first = streamedOnly[key] {
+                block.duplicates.append(DuplicateEntry(record: Int32(r), firstLine: first,
+                                                       occurrence: streamedOnlyOccurrences.next(key)))
+            } else {
+                streamedOnly[key] = block.lines[r]
+                cases.add(key: key, missing: false, indexed: -1, streamed: r)
+            }
+        }
+        var drafts = run(cases, streamed: block, recordChecks: block)
+        keep(&drafts, from: block, in: kept)
+        return drafts
+    }
+
+    /// The findings of the indexed side's cases that no streamed record reached, and of its
+    /// records' implicit checks.
+    mutating func checkRest(emptyStreamed: SourceTable) -> [FindingDraft] {
+        var cases = CaseColumns()
+        for c in 0..<firstRecord.count where streamedLine[c] < 0 {
+            cases.add(key: keys.caseKeys[c], missing: missing[c], indexed: firstRecord[c], streamed: -1)
+        }
+        return run(cases, streamed: emptyStreamed, recordChecks: table)
+    }
+
+    /// Runs the selected rules and the implicit checks over `cases`; the record checks only
+    /// over the records of `recordChecks`.
+    private mutating func run(_ cases: CaseColumns, streamed: SourceTable, recordChecks: SourceTable) -> [FindingDraft] {
+        let tables = table.order < streamed.order ? [table, streamed] : [streamed, table]
+        let store = CaseStore(tables: tables)
+        store.keys = cases.keys
+        store.missing = cases.missing
+        table.caseRow = cases.indexed
+        table.caseState = states(table, rows: cases.indexed)
+        streamed.caseRow = cases.streamed
+        streamed.caseState = states(streamed, rows: cases.streamed)
+        self.cases += store.count
+
+        var drafts: [FindingDraft] = []
+        let checker = RuleChecker(store: store, asOf: asOf, calendar: file.calendar)
+        for (rank, rule) in file.rules.enumerated() where selected.contains(rule.id) {
+            drafts += checker.check(rule, rank: rank)
+        }
+        var implicit = ImplicitChecker(store: store, severity: file.implicitSeverity, baseRank: file.rules.count)
+        implicit.recordChecks = [tables.firstIndex { $0 === recordChecks } ?? 0]
+        drafts += implicit.check()
+        return drafts
+    }
+
+    /// Per case: the class of the source's record, `CaseState.absent` without one.
+    private func states(_ table: SourceTable, rows: [Int32]) -> [Int16] {
+        let classified = !table.recordState.isEmpty
+        return rows.map { r in
+            r < 0 ? CaseState.absent : (classified ? table.recordState[Int(r)] : CaseState.unclassified)
+        }
+    }
+
+    /// Copies the streamed records that findings show into `kept`, and points the findings there.
+    private func keep(_ drafts: inout [FindingDraft], from block: SourceTable, in kept: SourceTable) {
+        var moved: [Int: Int] = [:]
+        var row = [Value](repeating: .unknown, count: block.width)
+        for i in drafts.indices {
+            for j in drafts[i].records.indices where drafts[i].records[j].source == streamedOrder {
+                drafts[i].records[j].records = drafts[i].records[j].records.map { r in
+                    if let k = moved[r] { return k }
+                    for f in 0..<block.width { row[f] = block.rows[r, f] }
+                    kept.rows.append(row)
+                    kept.lines.append(block.lines[r])
+                    moved[r] = kept.lines.count - 1
+                    return kept.lines.count - 1
+                }
+            }
+            if let (s, entry) = drafts[i].malformed, s == streamedOrder {
+                kept.malformed.append(block.malformed[entry])
+                drafts[i].malformed = (s, kept.malformed.count - 1)
+            }
+        }
+    }
+
+    /// The indexed side's records: matched when a streamed record shares their key.
+    func indexedAccount() -> RecordAccount {
+        var matched = 0
+        for c in keys.recordCases where streamedLine[Int(c)] >= 0 { matched += 1 }
+        return RecordAccount(read: table.recordCount, malformedRecords: table.malformed.count,
+                             matched: matched, unmatched: keys.recordCases.count - matched)
+    }
+
+    /// The streamed side's records: matched when the indexed side has their key.
+    func streamedAccount(read: Int) -> RecordAccount {
+        RecordAccount(read: read, malformedRecords: streamedMalformed,
+                      matched: streamedMatched, unmatched: streamedRecords - streamedMatched)
+    }
+}
+
+/// The cases of one block, column by column.
+private struct CaseColumns {
+    var keys: [String] = []
+    var missing: [Bool] = []
+    var indexed: [Int32] = []
+    var streamed: [Int32] = []
+
+    mutating func add(key: String, missing isMissing: Bool, indexed i: Int32, streamed s: Int) {
+        keys.append(key)
+        missing.append(isMissing)
+        indexed.append(i)
+        streamed.append(Int32(truncatingIfNeeded: s))
+    }
+}
+
+/// The occurrence number of each further record with a key (2 for the second, …).
+struct Occurrences<Key: Hashable> {
+    private var seen: [Key: Int] = [:]
+
+    mutating func next(_ key: Key) -> Int {
+        let occurrence = (seen[key] ?? 1) + 1
+        seen[key] = occurrence
+        return occurrence
+    }
+}
+
+/// Blocks of streamed records on their way from the reading thread to the checking one; the
+/// reader waits while `capacity` blocks are pending.
+private final class BlockQueue: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var items: [SourceTable] = []
+    private var closed = false
+    private var discarding = false
+    private var capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    /// From now on the reader waits while `capacity` blocks are pending.
+    func limit(to capacity: Int) {
+        condition.lock()
+        self.capacity = capacity
+        condition.unlock()
+    }
+
+    func put(_ block: SourceTable) {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count >= capacity && !discarding { condition.wait() }
+        if !discarding { items.append(block) }
+        condition.broadcast()
+    }
+
+    /// The next block; nil once the reader has closed the queue and every block is taken.
+    func take() -> SourceTable? {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.isEmpty && !closed { condition.wait() }
+        if items.isEmpty { return nil }
+        condition.broadcast()
+        return items.removeFirst()
+    }
+
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// From now on blocks are dropped (the run failed; the reader still reads to the end).
+    func discard() {
+        condition.lock()
+        discarding = true
+        items = []
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+/// The streamed side's outcome, set on its reading thread.
+private final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Result<SourceTable, Error>?
+
+    func set(_ result: Result<SourceTable, Error>) {
+        lock.lock(); value = result; lock.unlock()
+    }
+
+    func get() -> Result<SourceTable, Error>? {
+        lock.lock(); defer { lock.unlock() }
+        return value
+    }
+}
+
+/// The streamed side's loader, handed to its thread.
+private final class StreamJob: @unchecked Sendable {
+    let loader: SourceLoader
+    init(loader: SourceLoader) { self.loader = loader }
+}
