@@ -67,4 +67,48 @@ public struct SHA256: @unchecked Sendable {
         hasher.update(bytes)
         return hasher.finalizeHex()
     }
+
+    /// The SHA-256 of `bytes` in one call: no context to allocate (finding fingerprints).
+    public static func digest(_ bytes: UnsafeRawBufferPointer) -> SHA256Digest {
+        var out = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        var length: UInt32 = 0
+        withUnsafeMutableBytes(of: &out) { raw in
+            _ = EVP_Digest(bytes.baseAddress, bytes.count, raw.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                           &length, EVP_sha256(), nil)
+        }
+        return SHA256Digest(UInt64(bigEndian: out.0), UInt64(bigEndian: out.1),
+                            UInt64(bigEndian: out.2), UInt64(bigEndian: out.3))
+    }
+}
+
+/// A SHA-256 digest held inline, as four words read big-endian: comparing them compares the
+/// bytes, and so the lowercase hex, in order.
+public struct SHA256Digest: Hashable, Comparable, Sendable {
+    public let a: UInt64, b: UInt64, c: UInt64, d: UInt64
+
+    public init(_ a: UInt64, _ b: UInt64, _ c: UInt64, _ d: UInt64) {
+        self.a = a; self.b = b; self.c = c; self.d = d
+    }
+
+    public static func < (x: SHA256Digest, y: SHA256Digest) -> Bool {
+        (x.a, x.b, x.c, x.d) < (y.a, y.b, y.c, y.d)
+    }
+
+    /// Lowercase hex, 64 digits.
+    public var hex: String {
+        let digits: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: 64) { text in
+            var i = 0
+            for w in 0..<4 {
+                let word = w == 0 ? a : w == 1 ? b : w == 2 ? c : d
+                var shift: UInt64 = 60
+                for _ in 0..<16 {
+                    text[i] = digits.utf8Start[Int((word >> shift) & 0xF)]
+                    i += 1
+                    shift &-= 4
+                }
+            }
+            return 64
+        }
+    }
 }

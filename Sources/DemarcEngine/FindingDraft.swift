@@ -10,7 +10,8 @@ struct FindingDraft {
     var key: [String]
     var message: String
     var fixIn: String?
-    var fingerprint: String
+    /// The fingerprint's digest (`Finding.fingerprint` is its hex).
+    var fingerprint: SHA256Digest
     /// Well-formed records shown, per source (table order), in file order.
     var records: [(source: Int, records: [Int])]
     /// A malformed record shown instead (`malformed-record`): table and entry index.
@@ -28,7 +29,7 @@ struct FindingDraft {
         struct SortKey {
             var rank: Int
             var key: [String]
-            var fingerprint: String
+            var fingerprint: SHA256Digest
             var source: Int
             var line: Int
             var field: Int

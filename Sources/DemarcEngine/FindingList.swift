@@ -68,6 +68,6 @@ final class DraftFindings: @unchecked Sendable {
             records.append(SourceRecords(source: table.def.name, records: rows.map(table.findingRecord)))
         }
         return Finding(rule: d.rule, kind: d.kind, severity: d.severity, status: d.status, key: d.key,
-                       message: d.message, fixIn: d.fixIn, fingerprint: d.fingerprint, records: records)
+                       message: d.message, fixIn: d.fixIn, fingerprint: d.fingerprint.hex, records: records)
     }
 }

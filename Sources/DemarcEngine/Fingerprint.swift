@@ -8,6 +8,11 @@ public enum Fingerprint {
     /// Lowercase hex SHA-256 of the UTF-8 of the rule id, each key part, then `extra`, joined by
     /// U+001F.
     public static func make(rule: String, key: [String], extra: [String]) -> String {
+        digest(rule: rule, key: key, extra: extra).hex
+    }
+
+    /// `make`'s digest, before it is written as hex (findings keep it so until they are shown).
+    static func digest(rule: String, key: [String], extra: [String]) -> SHA256Digest {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(64)
         bytes.append(contentsOf: rule.utf8)
@@ -19,7 +24,7 @@ public enum Fingerprint {
             bytes.append(separator)
             bytes.append(contentsOf: part.utf8)
         }
-        return SHA256.hex(bytes)
+        return bytes.withUnsafeBytes { SHA256.digest($0) }
     }
 }
 

@@ -38,7 +38,7 @@ struct ImplicitChecker {
                       fieldRank: Int = 0) -> FindingDraft {
         FindingDraft(rank: rank, rule: check.rawValue, kind: check.rawValue, severity: severity,
                      key: key, message: message, fixIn: table.def.name,
-                     fingerprint: Fingerprint.make(rule: check.rawValue, key: key, extra: [table.def.name] + extra),
+                     fingerprint: Fingerprint.digest(rule: check.rawValue, key: key, extra: [table.def.name] + extra),
                      records: [(table.order, records)], malformed: nil, sourceRank: table.order,
                      line: records.first.map { Int(table.lines[$0]) } ?? 0, fieldRank: fieldRank)
     }
@@ -96,7 +96,7 @@ struct ImplicitChecker {
             drafts.append(FindingDraft(
                 rank: rank, rule: check.rawValue, kind: check.rawValue, severity: sev, key: [],
                 message: message, fixIn: table.def.name,
-                fingerprint: Fingerprint.make(rule: check.rawValue, key: [], extra: [table.def.name, entry.detail.raw]),
+                fingerprint: Fingerprint.digest(rule: check.rawValue, key: [], extra: [table.def.name, entry.detail.raw]),
                 records: [], malformed: (table.order, i), sourceRank: table.order, line: entry.line, fieldRank: 0))
         }
     }

@@ -63,7 +63,7 @@ struct RuleChecker {
             return FindingDraft(
                 rank: rank, rule: rule.id, kind: kind, severity: rule.severity, key: key,
                 message: message, fixIn: rule.fixIn ?? fixIn,
-                fingerprint: Fingerprint.make(rule: rule.id, key: key, extra: extra),
+                fingerprint: Fingerprint.digest(rule: rule.id, key: key, extra: extra),
                 records: records, malformed: nil, sourceRank: first?.source ?? 0,
                 line: first.map { Int(store.tables[$0.source].lines[$0.records[0]]) } ?? 0, fieldRank: 0)
         }

@@ -30,7 +30,7 @@ public struct Triage: Sendable {
                 for h in hits { matched[h] = true }
                 let current = hits.contains { waivers[$0].expires >= asOf }
                 drafts[i].status = current ? .waived : .expiredWaiver
-            } else if baseline.contains(drafts[i].fingerprint) {
+            } else if !baseline.isEmpty && baseline.contains(drafts[i].fingerprint.hex) {
                 drafts[i].status = .baselined
             }
         }

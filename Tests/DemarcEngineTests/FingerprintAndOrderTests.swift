@@ -31,7 +31,8 @@ final class FingerprintAndOrderTests: XCTestCase {
     private func draft(rank: Int, key: [String], fingerprint: String, source: Int = 0, line: Int = 0,
                        field: Int = 0) -> FindingDraft {
         FindingDraft(rank: rank, rule: "r\(rank)", kind: "k", severity: .error, key: key, message: "",
-                     fixIn: nil, fingerprint: fingerprint, records: [], malformed: nil,
+                     fixIn: nil, fingerprint: SHA256Digest(UInt64(fingerprint.utf8.first ?? 0), 0, 0, 0),
+                     records: [], malformed: nil,
                      sourceRank: source, line: line, fieldRank: field)
     }
 
@@ -48,9 +49,19 @@ final class FingerprintAndOrderTests: XCTestCase {
             draft(rank: 0, key: ["B", ""], fingerprint: "z"),
         ]
         let sorted = drafts.shuffled().sorted(by: FindingDraft.precedes)
-        XCTAssertEqual(sorted.map { "\($0.rank)\($0.key.joined(separator: "+"))\($0.fingerprint)\($0.sourceRank)\($0.line)\($0.fieldRank)" }, [
+        XCTAssertEqual(sorted.map { "\($0.rank)\($0.key.joined(separator: "+"))\(UnicodeScalar(UInt8($0.fingerprint.a)))\($0.sourceRank)\($0.line)\($0.fieldRank)" }, [
             "0Ba031", "0Ba032", "0Ba090", "0Ba100", "0Bb000", "0B+z000", "0ba000", "0Äa000", "1Aa000",
         ])
+    }
+
+    /// Digests order as their hex does, and their hex is `SHA256.hex`'s.
+    func testDigestsOrderAsTheirHex() {
+        let texts = (0..<200).map { "text \($0)" }
+        let digests = texts.map { t in Array(t.utf8).withUnsafeBytes { SHA256.digest($0) } }
+        XCTAssertEqual(digests.map(\.hex), texts.map { SHA256.hex(Array($0.utf8)) })
+        XCTAssertEqual(digests.sorted().map(\.hex), digests.map(\.hex).sorted())
+        XCTAssertEqual(SHA256Digest(0x0123_4567_89AB_CDEF, 0, 0, UInt64.max).hex,
+                       "0123456789abcdef" + String(repeating: "0", count: 32) + String(repeating: "f", count: 16))
     }
 
     func testKeyNormalizers() {
