@@ -66,7 +66,12 @@ enum CaseBuilder {
     /// Builds the cases; fills each table's per-case columns.
     static func build(_ tables: [SourceTable], asOf: Day, calendar: Calendar?) -> CaseStore {
         let store = CaseStore(tables: tables)
-        var index = KeyIndex(capacity: tables.map(\.lines.count).max() ?? 0)
+        let largest = tables.map(\.lines.count).max() ?? 0
+        var index = KeyIndex(capacity: largest)
+        // Most keys of the other sources are the largest one's: room for an eighth more keeps
+        // the case keys from doubling (a copy of every key) near the peak of a run.
+        store.keys.reserveCapacity(largest + largest / 8)
+        store.missing.reserveCapacity(largest + largest / 8)
         var recordCases: [[Int32]] = []
         // Keys go in batches: first every key's hash and its first slot, then the case key that
         // slot names, then the lookups. The reads ahead touch memory the lookups need, so their

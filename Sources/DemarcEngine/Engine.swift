@@ -59,8 +59,9 @@ public enum Engine {
     private static func finish(_ checked: inout Checked, file: RuleFile, selected: Set<String>, options: RunOptions,
                                asOf: Day, normalizer: KeyNormalizer, clock: inout PhaseClock) -> RunResult {
         let tables = checked.tables
-        var drafts = FindingDraft.sorted(checked.drafts)
+        var drafts = checked.drafts
         checked.drafts = []
+        FindingDraft.sort(&drafts)
         clock.lap("sort")
         let unmatched = options.triage?.apply(to: &drafts, asOf: asOf, normalizer: normalizer)
 
@@ -194,14 +195,15 @@ public struct PhaseClock {
     public mutating func lap(_ phase: String) {
         guard enabled else { return }
         let now = DispatchTime.now().uptimeNanoseconds
-        FileHandle.standardError.write(Data("timing: \(phase) \((now - last) / 1_000_000) ms, \(residentMiB()) MiB resident\n".utf8))
+        FileHandle.standardError.write(Data(("timing: \(phase) \((now - last) / 1_000_000) ms, \(statusMiB("VmRSS:")) MiB "
+            + "resident, \(statusMiB("VmHWM:")) MiB peak so far\n").utf8))
         last = now
     }
 
-    /// The resident set now (`VmRSS`), in MiB; 0 where /proc is absent.
-    private func residentMiB() -> Int {
+    /// A size from /proc/self/status (`VmRSS:` now, `VmHWM:` the peak), in MiB; 0 where absent.
+    private func statusMiB(_ field: String) -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) }) else { return 0 }
         return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) / 1024
     }
 }

@@ -23,9 +23,10 @@ struct FindingDraft {
     /// Open until a baseline or waiver says otherwise.
     var status: FindingStatus = .open
 
-    /// The drafts in result order. Sorts small keys and permutes once: sorting the drafts
-    /// themselves moved large structs and cost 0.8 s for 160k findings.
-    static func sorted(_ drafts: [FindingDraft]) -> [FindingDraft] {
+    /// Puts the drafts in result order. Sorts small keys, then moves each draft once along the
+    /// cycles of the permutation: sorting the drafts themselves moved large structs (0.8 s for
+    /// 160k findings), and building a sorted copy held every draft twice at a run's peak.
+    static func sort(_ drafts: inout [FindingDraft]) {
         struct SortKey {
             var rank: Int
             var key: [String]
@@ -48,7 +49,20 @@ struct FindingDraft {
             if a.field != b.field { return a.field < b.field }
             return a.index < b.index
         }
-        return keys.map { drafts[$0.index] }
+        let from = keys.map(\.index)   // position p takes the draft now at from[p]
+        keys = []
+        var placed = [Bool](repeating: false, count: drafts.count)
+        for start in drafts.indices where !placed[start] {
+            let first = drafts[start]
+            var p = start
+            while true {
+                placed[p] = true
+                let q = from[p]
+                if q == start { drafts[p] = first; break }
+                drafts[p] = drafts[q]
+                p = q
+            }
+        }
     }
 
     /// Result order (DETAILS.md 24).
