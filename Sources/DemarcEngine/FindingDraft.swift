@@ -13,7 +13,7 @@ struct FindingDraft {
     /// The fingerprint's digest (`Finding.fingerprint` is its hex).
     var fingerprint: SHA256Digest
     /// Well-formed records shown, per source (table order), in file order.
-    var records: [(source: Int, records: [Int])]
+    var records: RecordRefs
     /// A malformed record shown instead (`malformed-record`): table and entry index.
     var malformed: (source: Int, entry: Int)?
     /// Tie-breakers after key and fingerprint (DETAILS.md 24).
@@ -75,3 +75,44 @@ struct FindingDraft {
         return a.fieldRank < b.fieldRank
     }
 }
+
+/// The well-formed records a finding shows: per source in table order, each source's records in
+/// file order. One flat array of (source, record) packed in an `Int` each: a draft's records
+/// cost one allocation, not one per source and one for the list (drafts peak a large run).
+struct RecordRefs {
+    private var packed: [Int] = []
+    private static let shift = 40
+
+    init() {}
+
+    /// `rows` of source `source`, after the sources already added.
+    init(source: Int, _ rows: [Int]) { append(source: source, rows) }
+
+    mutating func append(source: Int, _ rows: [Int]) {
+        packed.reserveCapacity(packed.count + rows.count)
+        for r in rows { packed.append(source << RecordRefs.shift | r) }
+    }
+
+    /// The first record and its source.
+    var first: (source: Int, record: Int)? {
+        packed.first.map { ($0 >> RecordRefs.shift, $0 & (1 << RecordRefs.shift - 1)) }
+    }
+
+    /// The records grouped by source, in order.
+    var groups: [(source: Int, records: [Int])] {
+        var out: [(source: Int, records: [Int])] = []
+        for p in packed {
+            let (s, r) = (p >> RecordRefs.shift, p & (1 << RecordRefs.shift - 1))
+            if out.last?.source == s { out[out.count - 1].records.append(r) } else { out.append((s, [r])) }
+        }
+        return out
+    }
+
+    /// Replaces each record of `source` by `move(record)`.
+    mutating func remap(source: Int, _ move: (Int) -> Int) {
+        for i in packed.indices where packed[i] >> RecordRefs.shift == source {
+            packed[i] = source << RecordRefs.shift | move(packed[i] & (1 << RecordRefs.shift - 1))
+        }
+    }
+}
+

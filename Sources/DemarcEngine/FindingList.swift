@@ -63,7 +63,7 @@ final class DraftFindings: @unchecked Sendable {
             records.append(SourceRecords(source: table.def.name,
                                          records: [table.findingRecord(malformed: table.malformed[entry])]))
         }
-        for (s, rows) in d.records {
+        for (s, rows) in d.records.groups {
             let table = tables[s]
             records.append(SourceRecords(source: table.def.name, records: rows.map(table.findingRecord)))
         }

@@ -39,7 +39,7 @@ struct ImplicitChecker {
         FindingDraft(rank: rank, rule: check.rawValue, kind: check.rawValue, severity: severity,
                      key: key, message: message, fixIn: table.def.name,
                      fingerprint: Fingerprint.digest(rule: check.rawValue, key: key, extra: [table.def.name] + extra),
-                     records: [(table.order, records)], malformed: nil, sourceRank: table.order,
+                     records: RecordRefs(source: table.order, records), malformed: nil, sourceRank: table.order,
                      line: records.first.map { Int(table.lines[$0]) } ?? 0, fieldRank: fieldRank)
     }
 
@@ -97,7 +97,7 @@ struct ImplicitChecker {
                 rank: rank, rule: check.rawValue, kind: check.rawValue, severity: sev, key: [],
                 message: message, fixIn: table.def.name,
                 fingerprint: Fingerprint.digest(rule: check.rawValue, key: [], extra: [table.def.name, entry.detail.raw]),
-                records: [], malformed: (table.order, i), sourceRank: table.order, line: entry.line, fieldRank: 0))
+                records: RecordRefs(), malformed: (table.order, i), sourceRank: table.order, line: entry.line, fieldRank: 0))
         }
     }
 

@@ -54,10 +54,9 @@ struct RuleChecker {
             let key = store.keyParts(c)
             let message = (rule.message.map { messages.render($0, rule.messagePlaceholders, context, calendar) }
                            ?? defaultMessage()) + suffix
-            var records: [(source: Int, records: [Int])] = []
+            var records = RecordRefs()
             for table in store.tables where sources.contains(table.def.name) {
-                let rows = table.caseRecords(c)
-                if !rows.isEmpty { records.append((table.order, rows)) }
+                records.append(source: table.order, table.caseRecords(c))
             }
             let first = records.first
             return FindingDraft(
@@ -65,7 +64,7 @@ struct RuleChecker {
                 message: message, fixIn: rule.fixIn ?? fixIn,
                 fingerprint: Fingerprint.digest(rule: rule.id, key: key, extra: extra),
                 records: records, malformed: nil, sourceRank: first?.source ?? 0,
-                line: first.map { Int(store.tables[$0.source].lines[$0.records[0]]) } ?? 0, fieldRank: 0)
+                line: first.map { Int(store.tables[$0.source].lines[$0.record]) } ?? 0, fieldRank: 0)
         }
 
         switch rule.kind {

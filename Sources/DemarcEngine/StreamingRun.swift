@@ -269,15 +269,13 @@ private struct IndexedSide {
         var moved: [Int: Int] = [:]
         var row = [Value](repeating: .unknown, count: block.width)
         for i in drafts.indices {
-            for j in drafts[i].records.indices where drafts[i].records[j].source == streamedOrder {
-                drafts[i].records[j].records = drafts[i].records[j].records.map { r in
-                    if let k = moved[r] { return k }
-                    for f in 0..<block.width { row[f] = block.rows[r, f] }
-                    kept.rows.append(row)
-                    kept.lines.append(block.lines[r])
-                    moved[r] = kept.lines.count - 1
-                    return kept.lines.count - 1
-                }
+            drafts[i].records.remap(source: streamedOrder) { r in
+                if let k = moved[r] { return k }
+                for f in 0..<block.width { row[f] = block.rows[r, f] }
+                kept.rows.append(row)
+                kept.lines.append(block.lines[r])
+                moved[r] = kept.lines.count - 1
+                return kept.lines.count - 1
             }
             if let (s, entry) = drafts[i].malformed, s == streamedOrder {
                 kept.malformed.append(block.malformed[entry])

@@ -32,7 +32,7 @@ final class FingerprintAndOrderTests: XCTestCase {
                        field: Int = 0) -> FindingDraft {
         FindingDraft(rank: rank, rule: "r\(rank)", kind: "k", severity: .error, key: key, message: "",
                      fixIn: nil, fingerprint: SHA256Digest(UInt64(fingerprint.utf8.first ?? 0), 0, 0, 0),
-                     records: [], malformed: nil,
+                     records: RecordRefs(), malformed: nil,
                      sourceRank: source, line: line, fieldRank: field)
     }
 
