@@ -70,8 +70,12 @@ enum CaseBuilder {
         var index = KeyIndex(capacity: largest)
         // Most keys of the other sources are the largest one's: room for an eighth more keeps
         // the case keys from doubling (a copy of every key) near the peak of a run.
-        store.keys.reserveCapacity(largest + largest / 8)
-        store.missing.reserveCapacity(largest + largest / 8)
+        // Local arrays, moved into the store at the end: the store's (a class's) properties
+        // would cost a dynamic exclusivity check on every access in the loop.
+        var caseKeys: [String] = []
+        var caseMissing: [Bool] = []
+        caseKeys.reserveCapacity(largest + largest / 8)
+        caseMissing.reserveCapacity(largest + largest / 8)
         var recordCases: [[Int32]] = []
         // Keys go in batches: first every key's hash and its first slot, then the case key that
         // slot names, then the lookups. The reads ahead touch memory the lookups need, so their
@@ -81,44 +85,47 @@ enum CaseBuilder {
         var warm: UInt64 = 0
         for table in tables {
             let count = table.lines.count
+            let keys = table.keys, keyMissing = table.keyMissing
+            table.keys = []   // the case keys hold them now; 16 bytes a record less at the peak
             var cases = [Int32](repeating: 0, count: count)
             var start = 0
             while start < count {
                 let end = min(start + batch, count)
                 for r in start..<end {
-                    let h = KeyIndex.hash(table.keys[r])
+                    let h = KeyIndex.hash(keys[r])
                     hashes[r - start] = h
                     warm &+= index.firstSlot(h).slot
                 }
                 for r in start..<end {
                     let c = index.firstSlot(hashes[r - start]).candidate
-                    if c >= 0 && c < store.keys.count { warm &+= UInt64(truncatingIfNeeded: store.keys[c].utf8.count) }
+                    if c >= 0 && c < caseKeys.count { warm &+= UInt64(truncatingIfNeeded: caseKeys[c].utf8.count) }
                 }
                 for r in start..<end {
-                    if table.keyMissing[r] {
-                        cases[r] = Int32(store.keys.count)
-                        store.keys.append(table.keys[r])
-                        store.missing.append(true)
+                    if keyMissing[r] {
+                        cases[r] = Int32(caseKeys.count)
+                        caseKeys.append(keys[r])
+                        caseMissing.append(true)
                         continue
                     }
-                    let key = table.keys[r]
+                    let key = keys[r]
                     if let c = index.caseOf(key, hash: hashes[r - start],
-                                            orInsert: Int32(truncatingIfNeeded: store.keys.count), keys: store.keys) {
+                                            orInsert: Int32(truncatingIfNeeded: caseKeys.count), keys: caseKeys) {
                         cases[r] = c
                     } else {
-                        let c = Int32(truncatingIfNeeded: store.keys.count)
-                        store.keys.append(key)
-                        store.missing.append(false)
+                        let c = Int32(truncatingIfNeeded: caseKeys.count)
+                        caseKeys.append(key)
+                        caseMissing.append(false)
                         cases[r] = c
                     }
                 }
                 start = end
             }
             recordCases.append(cases)
-            table.keys = []   // the case keys hold them now; 16 bytes a record less at the peak
         }
         index = KeyIndex(capacity: 0)
-        if warm == 0x5EED_5EED_5EED_5EED { store.missing.reserveCapacity(0) }   // keeps the reads ahead
+        if warm == 0x5EED_5EED_5EED_5EED { caseMissing.reserveCapacity(0) }   // keeps the reads ahead
+        store.keys = caseKeys
+        store.missing = caseMissing
         store.recordCases = recordCases
         for (t, table) in tables.enumerated() {
             if table.isGrouped {
@@ -134,18 +141,17 @@ enum CaseBuilder {
     private static func assignRecords(_ table: SourceTable, recordCases: [Int32], caseCount: Int) {
         var caseRow = [Int32](repeating: -1, count: caseCount)
         var caseState = [Int16](repeating: CaseState.absent, count: caseCount)
-        var seen: [Int32: Int] = [:]
-        let classified = !table.recordState.isEmpty
+        var occurrences = Occurrences<Int32>()
+        let recordState = table.recordState   // a local copy: no exclusivity check per record
+        let classified = !recordState.isEmpty
         for r in 0..<recordCases.count {
             let c = Int(recordCases[r])
             if caseRow[c] < 0 {
                 caseRow[c] = Int32(r)
-                caseState[c] = classified ? table.recordState[r] : CaseState.unclassified
+                caseState[c] = classified ? recordState[r] : CaseState.unclassified
             } else {
-                let occurrence = (seen[Int32(c)] ?? 1) + 1
-                seen[Int32(c)] = occurrence
                 table.duplicates.append(DuplicateEntry(record: Int32(r), firstLine: table.lines[Int(caseRow[c])],
-                                                       occurrence: occurrence))
+                                                       occurrence: occurrences.next(Int32(c))))
             }
         }
         table.caseRow = caseRow

@@ -46,7 +46,8 @@ struct ImplicitChecker {
     /// Once per kept record, or once per group with all its records.
     private func unclassified(_ table: SourceTable, _ rank: Int, _ sev: Severity, _ drafts: inout [FindingDraft]) {
         guard table.def.state != nil else { return }
-        for c in 0..<store.count where table.caseState[c] == CaseState.unclassified {
+        let states = table.caseState   // a local copy: no exclusivity check per case
+        for c in 0..<store.count where states[c] == CaseState.unclassified {
             let message: String
             if case .byValue(let field, _, _)? = table.def.state {
                 let text = table.fieldIndex[field].map { table.caseValue(c, field: $0).resultText } ?? ""

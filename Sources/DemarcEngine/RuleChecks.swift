@@ -17,10 +17,14 @@ struct RuleChecker {
         }
         let (mustHave, mustLack) = presence(rule.kind)
         let prefilter = RulePrefilter(rule, store: store)
+        // Local copies of the columns the loop reads: reading a class's properties in the loop
+        // costs a dynamic exclusivity check each time.
+        let missing = store.missing
+        let haveRows = mustHave.map(\.caseRow), lackRows = mustLack.map(\.caseRow)
         for c in 0..<store.count {
-            if skipsMissingKeys && store.missing[c] { continue }
+            if skipsMissingKeys && missing[c] { continue }
             // The kind's cheap presence test first: it never changes the outcome.
-            if mustHave.contains(where: { $0.caseRow[c] < 0 }) || mustLack.contains(where: { $0.caseRow[c] >= 0 }) {
+            if haveRows.contains(where: { $0[c] < 0 }) || lackRows.contains(where: { $0[c] >= 0 }) {
                 continue
             }
             if !prefilter.mayFind(c) { continue }

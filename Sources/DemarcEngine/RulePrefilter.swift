@@ -11,32 +11,37 @@ import DemarcRules
 struct RulePrefilter {
     private enum Test {
         case always
-        /// `definite`: the source's class index, and which class indexes are definite.
-        case definite(SourceTable, [Bool])
-        /// `owned`: the owner's table and field, each copy's table and field, the tolerance.
-        case owned(SourceTable, Int, [(SourceTable, Int)], FixedDecimal)
+        /// `definite`: `states` per case, `definite` per class index.
+        case definite
+        /// `owned`: `owner`'s field against each of `copies`, within `tolerance`.
+        case owned
     }
 
+    // Plain stored properties, not enum payloads: binding a payload per case copied (and
+    // retained) every column it holds, which doubled the rules phase.
     private let test: Test
+    private var states: [Int16] = []
+    private var definite: [Bool] = []
+    private var owner: CaseColumn? = nil
+    private var copies: [CaseColumn] = []
+    private var tolerance = FixedDecimal(units: 0, scale: 0)
 
     init(_ rule: Rule, store: CaseStore) {
         switch rule.kind {
         case .definite(let s):
-            if let table = store.table(s) {
-                test = .definite(table, table.classes.map(\.isDefinite))
-            } else {
-                test = .always
+            guard let table = store.table(s) else { test = .always; return }
+            test = .definite
+            states = table.caseState
+            definite = table.classes.map(\.isDefinite)
+        case .owned(let field, let ownerName, let copyNames, let tolerance):
+            guard let to = store.table(ownerName), let fo = to.fieldIndex[field] else { test = .always; return }
+            test = .owned
+            owner = CaseColumn(to, field: fo)
+            copies = copyNames.compactMap { copy -> CaseColumn? in
+                guard let tc = store.table(copy), let fc = tc.fieldIndex[field] else { return nil }
+                return CaseColumn(tc, field: fc)
             }
-        case .owned(let field, let owner, let copies, let tolerance):
-            if let to = store.table(owner), let fo = to.fieldIndex[field] {
-                let resolved = copies.compactMap { copy -> (SourceTable, Int)? in
-                    guard let tc = store.table(copy), let fc = tc.fieldIndex[field] else { return nil }
-                    return (tc, fc)
-                }
-                test = .owned(to, fo, resolved, tolerance)
-            } else {
-                test = .always
-            }
+            self.tolerance = tolerance
         default:
             test = .always
         }
@@ -47,16 +52,40 @@ struct RulePrefilter {
         switch test {
         case .always:
             return true
-        case .definite(let table, let definite):
-            let s = Int(table.caseState[c])
+        case .definite:
+            let s = Int(states[c])
             return s >= 0 && s < definite.count && !definite[s]
-        case .owned(let owner, let field, let copies, let tolerance):
-            let ownerValue = owner.caseValue(c, field: field)
-            if ownerValue.isUnknown { return false }
-            for (table, f) in copies where table.caseRow[c] >= 0 {
-                if !sameOwnedValue(ownerValue, table.caseValue(c, field: f), tolerance: tolerance) { return true }
+        case .owned:
+            guard let ownerValue = owner?.value(c), !ownerValue.isUnknown else { return false }
+            for copy in copies where copy.isPresent(c) {
+                if !sameOwnedValue(ownerValue, copy.value(c), tolerance: tolerance) { return true }
             }
             return false
         }
+    }
+}
+
+/// One field of a source per case, read from copies of the table's columns (reading a class's
+/// properties per case costs a dynamic exclusivity check each time).
+private final class CaseColumn {
+    let table: SourceTable
+    let caseRow: [Int32]
+    let rows: RowStore
+    let field: Int
+
+    init(_ table: SourceTable, field: Int) {
+        self.table = table
+        caseRow = table.caseRow
+        rows = table.rows
+        self.field = field
+    }
+
+    @inline(__always) func isPresent(_ c: Int) -> Bool { caseRow[c] >= 0 }
+
+    /// `SourceTable.caseValue`.
+    @inline(__always) func value(_ c: Int) -> Value {
+        if table.isGrouped { return table.caseValue(c, field: field) }
+        let r = Int(caseRow[c])
+        return r < 0 ? .unknown : rows[r, field]
     }
 }
