@@ -149,6 +149,8 @@ private struct IndexedSide {
     let streamedOrder: Int
     private var index: KeyIndex
     private let keys = RecordKeys()
+    /// `keys.caseKeys`, held here too so that lookups do not go through the class.
+    private var caseKeys: [String] = []
     /// Per case of the indexed side: its first record, whether its key is missing, and the line
     /// of the first streamed record with the key (-1: none yet).
     private var firstRecord: [Int32] = []
@@ -166,26 +168,33 @@ private struct IndexedSide {
     init(_ table: SourceTable, rules file: RuleFile, selected: Set<String>, asOf: Day, streamedOrder: Int) {
         self.table = table; self.file = file; self.selected = selected; self.asOf = asOf
         self.streamedOrder = streamedOrder
+        // Local arrays, moved into `keys` at the end: a class's properties cost a dynamic
+        // exclusivity check on every access in the loop.
         let n = table.lines.count
+        let recordKeys = table.keys, keyMissing = table.keyMissing, lines = table.lines
+        table.keys = []   // the case keys hold them now
         index = KeyIndex(capacity: n)
-        keys.recordCases = [Int32](repeating: 0, count: n)
+        var caseKeys: [String] = []
+        var recordCases = [Int32](repeating: 0, count: n)
         var occurrences = Occurrences<Int32>()
         for r in 0..<n {
-            let key = table.keys[r]
-            let next = Int32(truncatingIfNeeded: keys.caseKeys.count)
-            if !table.keyMissing[r], let c = index.caseOf(key, orInsert: next, keys: keys.caseKeys) {
-                keys.recordCases[r] = c
-                let first = table.lines[Int(firstRecord[Int(c)])]
+            let key = recordKeys[r]
+            let next = Int32(truncatingIfNeeded: caseKeys.count)
+            if !keyMissing[r], let c = index.caseOf(key, orInsert: next, keys: caseKeys) {
+                recordCases[r] = c
+                let first = lines[Int(firstRecord[Int(c)])]
                 table.duplicates.append(DuplicateEntry(record: Int32(r), firstLine: first, occurrence: occurrences.next(c)))
                 continue
             }
-            keys.recordCases[r] = next
-            keys.caseKeys.append(key)
+            recordCases[r] = next
+            caseKeys.append(key)
             firstRecord.append(Int32(r))
-            missing.append(table.keyMissing[r])
+            missing.append(keyMissing[r])
         }
         streamedLine = [Int32](repeating: -1, count: firstRecord.count)
-        table.keys = []   // the case keys hold them now
+        keys.caseKeys = caseKeys
+        keys.recordCases = recordCases
+        self.caseKeys = caseKeys
         table.recordKeys = keys
     }
 
@@ -193,27 +202,28 @@ private struct IndexedSide {
     mutating func check(_ block: SourceTable, kept: SourceTable) -> [FindingDraft] {
         streamedMalformed += block.malformed.count
         var cases = CaseColumns()
-        for r in 0..<block.lines.count {
+        let keys = block.keys, keyMissing = block.keyMissing, lines = block.lines
+        for r in 0..<lines.count {
             streamedRecords += 1
-            let key = block.keys[r]
-            if block.keyMissing[r] {
+            let key = keys[r]
+            if keyMissing[r] {
                 cases.add(key: key, missing: true, indexed: -1, streamed: r)
                 continue
             }
-            if let c = index.find(key, keys: keys.caseKeys).map(Int.init) {
+            if let c = index.find(key, keys: caseKeys).map(Int.init) {
                 streamedMatched += 1
                 if streamedLine[c] >= 0 {
                     block.duplicates.append(DuplicateEntry(record: Int32(r), firstLine: streamedLine[c],
                                                            occurrence: streamedOccurrences.next(Int32(c))))
                     continue
                 }
-                streamedLine[c] = block.lines[r]
+                streamedLine[c] = lines[r]
                 cases.add(key: key, missing: false, indexed: firstRecord[c], streamed: r)
             } else if let first = streamedOnly[key] {
                 block.duplicates.append(DuplicateEntry(record: Int32(r), firstLine: first,
                                                        occurrence: streamedOnlyOccurrences.next(key)))
             } else {
-                streamedOnly[key] = block.lines[r]
+                streamedOnly[key] = lines[r]
                 cases.add(key: key, missing: false, indexed: -1, streamed: r)
             }
         }
@@ -227,7 +237,7 @@ private struct IndexedSide {
     mutating func checkRest(emptyStreamed: SourceTable) -> [FindingDraft] {
         var cases = CaseColumns()
         for c in 0..<firstRecord.count where streamedLine[c] < 0 {
-            cases.add(key: keys.caseKeys[c], missing: missing[c], indexed: firstRecord[c], streamed: -1)
+            cases.add(key: caseKeys[c], missing: missing[c], indexed: firstRecord[c], streamed: -1)
         }
         return run(cases, streamed: emptyStreamed, recordChecks: table)
     }
