@@ -254,6 +254,17 @@ enum CaseBuilder {
     }
 }
 
+/// The occurrence number of each further record with a key (2 for the second, …).
+struct Occurrences<Key: Hashable> {
+    private var seen: [Key: Int] = [:]
+
+    mutating func next(_ key: Key) -> Int {
+        let occurrence = (seen[key] ?? 1) + 1
+        seen[key] = occurrence
+        return occurrence
+    }
+}
+
 /// -1, 0 or 1 for two values of comparable types; nil otherwise.
 func compareValues(_ a: Value, _ b: Value) -> Int? {
     func sign<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x == y ? 0 : 1) }

@@ -324,17 +324,6 @@ private struct CaseColumns {
     }
 }
 
-/// The occurrence number of each further record with a key (2 for the second, …).
-struct Occurrences<Key: Hashable> {
-    private var seen: [Key: Int] = [:]
-
-    mutating func next(_ key: Key) -> Int {
-        let occurrence = (seen[key] ?? 1) + 1
-        seen[key] = occurrence
-        return occurrence
-    }
-}
-
 /// Blocks of streamed records on their way from the reading thread to the checking one; the
 /// reader waits while `capacity` blocks are pending.
 private final class BlockQueue: @unchecked Sendable {
