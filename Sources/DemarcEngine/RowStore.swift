@@ -1,4 +1,5 @@
 import DemarcCore
+import Foundation
 
 /// Rows of values in fixed-size chunks, stored compactly: one tag byte and one 4-byte payload
 /// per field, instead of a 24-byte `Value` (and a `String` for every text). A payload that does
@@ -20,26 +21,25 @@ struct RowStore: Sendable {
     static let internLimit = 4096
 
     let width: Int
-    private var tagChunks: [[UInt8]] = []
-    private var payloadChunks: [[UInt32]] = []
+    /// Append-only: a chunk's slots below `count` never change once written, so copies of the
+    /// store may share chunks; only the store that owns the table appends (the loader).
+    private var chunks: [RowChunk] = []
     /// Payloads too wide for 32 bits (tag with `wideFlag`); a decimal's scale follows its units.
     private var wide: [Int64] = []
     private(set) var count = 0
-    /// Per field: the interned texts, and their ids while the field is still interning.
-    private var texts: [[String]]
-    private var textIDs: [[String: Int32]]
+    /// Per field: the interned texts (by their bytes) while the field is still interning.
+    private var interners: [ByteInterner]
     private var arena = TextArena()
 
     init(width: Int) {
         self.width = width
-        texts = Array(repeating: [], count: width)
-        textIDs = Array(repeating: [:], count: width)
+        interners = Array(repeating: ByteInterner(), count: width)
     }
 
     // Tags: a decimal's tag is `decimalTag + scale`.
-    private static let unknownTag: UInt8 = 0
-    private static let internedTag: UInt8 = 1
-    private static let arenaTag: UInt8 = 2
+    static let unknownTag: UInt8 = 0
+    static let internedTag: UInt8 = 1
+    static let arenaTag: UInt8 = 2
     private static let integerTag: UInt8 = 3
     private static let dateTag: UInt8 = 4
     private static let datetimeTag: UInt8 = 5
@@ -53,61 +53,82 @@ struct RowStore: Sendable {
 
     /// Appends one record's values (`width` of them).
     mutating func append(_ row: [Value]) {
-        let slot = (count & (RowStore.chunkRecords - 1)) * width
-        if slot == 0 {
-            tagChunks.append([UInt8](repeating: 0, count: RowStore.chunkRecords * width))
-            payloadChunks.append([UInt32](repeating: 0, count: RowStore.chunkRecords * width))
-        }
-        let last = tagChunks.count - 1
-        var tags = [UInt8](repeating: 0, count: 0)
-        var payloads = [UInt32](repeating: 0, count: 0)
-        swap(&tags, &tagChunks[last])
-        swap(&payloads, &payloadChunks[last])
-        for f in 0..<width {
-            let (tag, payload) = encode(row[f], field: f)
-            if tag == RowStore.arenaTag, payload >> 32 < 4096, payload & 0xFFFF_FFFF < 1 << 20 {
-                // Arena chunk (12 bits) and offset in it (20 bits: chunks are 1 MiB, a larger
-                // text has a chunk of its own at offset 0).
-                tags[slot &+ f] = tag
-                payloads[slot &+ f] = UInt32(truncatingIfNeeded: payload >> 32) << 20 | UInt32(truncatingIfNeeded: payload & 0xF_FFFF)
-            } else if tag != RowStore.arenaTag && tag != RowStore.wideDecimalTag,
-                      let narrow = Int32(exactly: payload) {
-                tags[slot &+ f] = tag
-                payloads[slot &+ f] = UInt32(bitPattern: narrow)
-            } else {
-                tags[slot &+ f] = tag | RowStore.wideFlag
-                payloads[slot &+ f] = UInt32(truncatingIfNeeded: wide.count)
-                wide.append(payload)
-                if tag == RowStore.wideDecimalTag, case .decimal(let d) = row[f] { wide.append(Int64(d.scale)) }
-            }
-        }
-        swap(&tags, &tagChunks[last])
-        swap(&payloads, &payloadChunks[last])
+        let slot = beginRecord()
+        for f in 0..<width { set(row[f], slot: slot + f) }
         count += 1
     }
 
-    private mutating func encode(_ value: Value, field f: Int) -> (UInt8, Int64) {
+    // MARK: - Writing a record field by field
+
+    /// Starts the next record: returns the slot of its first field. Every field must then be
+    /// set (`set`, `setText`) before `endRecord`.
+    @inline(__always) mutating func beginRecord() -> Int {
+        let slot = (count & (RowStore.chunkRecords - 1)) * width
+        if slot == 0 { chunks.append(RowChunk(slots: RowStore.chunkRecords * width)) }
+        return slot
+    }
+
+    /// Ends the record begun last.
+    @inline(__always) mutating func endRecord() { count += 1 }
+
+    /// Sets a field of the current record to `value` (`slot`: its first slot plus the field).
+    @inline(__always) mutating func set(_ value: Value, slot: Int) {
+        if case .text(var s) = value {
+            let field = slot % width
+            let (tag, payload) = s.withUTF8 { encodeText(UnsafeRawBufferPointer($0), field: field) }
+            store(tag, payload, slot: slot)
+            return
+        }
+        let (tag, payload) = encode(value)
+        store(tag, payload, slot: slot)
+        if tag == RowStore.wideDecimalTag, case .decimal(let d) = value { wide.append(Int64(d.scale)) }
+    }
+
+    /// Sets a text field of the current record from its UTF-8 bytes (not empty); returns the
+    /// tag and payload stored (`internedTag` and the text's id while the field interns).
+    @inline(__always) @discardableResult
+    mutating func setText(_ bytes: UnsafeRawBufferPointer, field: Int, slot: Int) -> (tag: UInt8, payload: Int64) {
+        let encoded = encodeText(bytes, field: field)
+        store(encoded.0, encoded.1, slot: slot)
+        return encoded
+    }
+
+    /// Sets a field of the current record to unknown.
+    @inline(__always) func setUnknown(slot: Int) {
+        let chunk = chunks[chunks.count - 1]
+        chunk.tags[slot] = RowStore.unknownTag
+        chunk.payloads[slot] = 0
+    }
+
+    /// The interned text with `id` of `field`.
+    func internedText(_ id: Int, field: Int) -> String { interners[field].texts[id] }
+
+    @inline(__always) private mutating func store(_ tag: UInt8, _ payload: Int64, slot: Int) {
+        let chunk = chunks[chunks.count - 1]
+        if tag == RowStore.arenaTag, payload >> 32 < 4096, payload & 0xFFFF_FFFF < 1 << 20 {
+            // Arena chunk (12 bits) and offset in it (20 bits: chunks are 1 MiB, a larger
+            // text has a chunk of its own at offset 0).
+            chunk.tags[slot] = tag
+            chunk.payloads[slot] = UInt32(truncatingIfNeeded: payload >> 32) << 20 | UInt32(truncatingIfNeeded: payload & 0xF_FFFF)
+        } else if tag != RowStore.arenaTag && tag != RowStore.wideDecimalTag, let narrow = Int32(exactly: payload) {
+            chunk.tags[slot] = tag
+            chunk.payloads[slot] = UInt32(bitPattern: narrow)
+        } else {
+            chunk.tags[slot] = tag | RowStore.wideFlag
+            chunk.payloads[slot] = UInt32(truncatingIfNeeded: wide.count)
+            wide.append(payload)   // a wide decimal's scale follows (`set`)
+        }
+    }
+
+    @inline(__always) private mutating func encodeText(_ bytes: UnsafeRawBufferPointer, field f: Int) -> (UInt8, Int64) {
+        if let id = interners[f].intern(bytes) { return (RowStore.internedTag, Int64(id)) }
+        return (RowStore.arenaTag, arena.append(bytes))
+    }
+
+    private func encode(_ value: Value) -> (UInt8, Int64) {
         switch value {
         case .unknown: return (RowStore.unknownTag, 0)
-        case .text(let s):
-            // A field that reached the limit writes every further text to the arena.
-            if texts[f].count >= RowStore.internLimit { return (RowStore.arenaTag, arena.append(s)) }
-            // Few distinct texts (currencies, states): comparing beats hashing.
-            let known = texts[f].count
-            if known <= 16 {
-                for i in 0..<known where texts[f][i] == s { return (RowStore.internedTag, Int64(i)) }
-            } else if let id = textIDs[f][s] {
-                return (RowStore.internedTag, Int64(id))
-            }
-            if texts[f].count < RowStore.internLimit - 1 {
-                let id = Int32(texts[f].count)
-                texts[f].append(s)
-                textIDs[f][s] = id
-                return (RowStore.internedTag, Int64(id))
-            }
-            texts[f].append("")   // saturated: the table stops growing, its ids stay valid
-            textIDs[f] = [:]
-            return (RowStore.arenaTag, arena.append(s))
+        case .text: return (RowStore.unknownTag, 0)   // `set` stores texts
         case .decimal(let d):
             if d.scale <= RowStore.maxTagScale { return (RowStore.decimalTag &+ d.scale, d.units) }
             return (RowStore.wideDecimalTag, d.units)   // the scale follows in `wide`
@@ -121,10 +142,10 @@ struct RowStore: Sendable {
 
     /// One field of one record.
     @inline(__always) subscript(record: Int, field: Int) -> Value {
-        let chunk = record >> RowStore.chunkShift
+        let chunk = chunks[record >> RowStore.chunkShift]
         let slot = (record & (RowStore.chunkRecords - 1)) * width + field
-        var tag = tagChunks[chunk][slot]
-        let narrow = payloadChunks[chunk][slot]
+        var tag = chunk.tags[slot]
+        let narrow = chunk.payloads[slot]
         let payload: Int64
         if tag & RowStore.wideFlag != 0 {
             tag &= ~RowStore.wideFlag
@@ -140,7 +161,7 @@ struct RowStore: Sendable {
         }
         switch tag {
         case RowStore.unknownTag: return .unknown
-        case RowStore.internedTag: return .text(texts[field][Int(payload)])
+        case RowStore.internedTag: return .text(interners[field].texts[Int(payload)])
         case RowStore.arenaTag: return .text(arena.text(at: payload))
         case RowStore.integerTag: return .integer(payload)
         case RowStore.dateTag: return .date(Day(daysSinceEpoch: Int32(truncatingIfNeeded: payload)))
@@ -150,6 +171,129 @@ struct RowStore: Sendable {
         case RowStore.durationTag: return .duration(payload)
         default: return .decimal(FixedDecimal(units: payload, scale: tag &- RowStore.decimalTag))
         }
+    }
+}
+
+/// One chunk of a `RowStore`: a tag byte and a 4-byte payload per slot, in memory of its own
+/// (stores through a pointer: no uniqueness check per field, as nested arrays had).
+final class RowChunk: @unchecked Sendable {
+    let tags: UnsafeMutablePointer<UInt8>
+    let payloads: UnsafeMutablePointer<UInt32>
+
+    init(slots: Int) {
+        tags = .allocate(capacity: slots)
+        tags.initialize(repeating: 0, count: slots)
+        payloads = .allocate(capacity: slots)
+        payloads.initialize(repeating: 0, count: slots)
+    }
+
+    deinit {
+        tags.deallocate()
+        payloads.deallocate()
+    }
+}
+
+/// The distinct texts of one field, looked up by their bytes (no `String` per lookup): up to
+/// `RowStore.internLimit` of them, then the field is saturated and interns no more.
+struct ByteInterner: Sendable {
+    /// By id.
+    private(set) var texts: [String] = []
+    /// Every text's bytes, one after the other; text `id` is `bytes[starts[id]..<starts[id + 1]]`.
+    private var bytes: [UInt8] = []
+    private var starts: [Int32] = [0]
+    /// Open addressing: `id + 1`, 0 for an empty slot.
+    private var slots: [Int32] = []
+    private var saturated = false
+    /// Probes after which a lookup gives up and saturates the field: a bound on the work that
+    /// texts crafted to collide can cause.
+    private static let maxProbes = 64
+    private static let seed = UInt64.random(in: .min ... .max)
+
+    /// The id of `text`, adding it when new; nil once the field is saturated.
+    @inline(__always) mutating func intern(_ text: UnsafeRawBufferPointer) -> Int32? {
+        if saturated { return nil }
+        let known = texts.count
+        if known <= 8 {
+            // Few distinct texts (currencies, states): comparing beats hashing.
+            for id in 0..<known where equals(id, text) { return Int32(id) }
+            if known < 8 { return add(text, slot: nil) }
+        }
+        if slots.isEmpty { rehash(capacity: 32) }
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: ByteInterner.hash(text)) & mask
+        var probes = 0
+        while true {
+            let entry = slots[i]
+            if entry == 0 { break }
+            if equals(Int(entry - 1), text) { return entry - 1 }
+            probes += 1
+            if probes > ByteInterner.maxProbes { saturate(); return nil }
+            i = (i + 1) & mask
+        }
+        if texts.count >= RowStore.internLimit { saturate(); return nil }
+        return add(text, slot: i)
+    }
+
+    private mutating func add(_ text: UnsafeRawBufferPointer, slot: Int?) -> Int32 {
+        let id = Int32(texts.count)
+        texts.append(String(decoding: text, as: UTF8.self))
+        bytes.append(contentsOf: text)
+        starts.append(Int32(bytes.count))
+        if let slot {
+            slots[slot] = id + 1
+            if texts.count * 2 > slots.count { rehash(capacity: slots.count * 2) }
+        } else if !slots.isEmpty {
+            rehash(capacity: slots.count)
+        }
+        return id
+    }
+
+    /// The field takes no further texts; its ids stay valid.
+    private mutating func saturate() {
+        saturated = true
+        slots = []
+        bytes = []
+        starts = []
+    }
+
+    private mutating func rehash(capacity: Int) {
+        var capacity = capacity
+        while texts.count * 2 > capacity { capacity *= 2 }
+        slots = Array(repeating: 0, count: capacity)
+        let mask = capacity - 1
+        for id in 0..<texts.count {
+            let hash = bytes.withUnsafeBytes { ByteInterner.hash(UnsafeRawBufferPointer(rebasing: $0[Int(starts[id])..<Int(starts[id + 1])])) }
+            var i = Int(truncatingIfNeeded: hash) & mask
+            while slots[i] != 0 { i = (i + 1) & mask }
+            slots[i] = Int32(id + 1)
+        }
+    }
+
+    @inline(__always) private func equals(_ id: Int, _ text: UnsafeRawBufferPointer) -> Bool {
+        let from = Int(starts[id]), to = Int(starts[id + 1])
+        guard to - from == text.count else { return false }
+        if text.isEmpty { return true }
+        return bytes.withUnsafeBytes { all in memcmp(all.baseAddress! + from, text.baseAddress!, text.count) == 0 }
+    }
+
+    /// A seeded multiply-xorshift hash over 8-byte words.
+    @inline(__always) static func hash(_ b: UnsafeRawBufferPointer) -> UInt64 {
+        var h = seed ^ UInt64(truncatingIfNeeded: b.count)
+        var i = 0
+        let n = b.count
+        while i + 8 <= n {
+            h = (h ^ b.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 31
+            i += 8
+        }
+        var tail: UInt64 = 0, shift: UInt64 = 0
+        while i < n {
+            tail |= UInt64(b[i]) << shift
+            shift += 8
+            i += 1
+        }
+        h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+        return h ^ (h >> 29)
     }
 }
 
@@ -163,27 +307,30 @@ struct TextArena: Sendable {
     /// Stores `text`; returns its position.
     mutating func append(_ text: String) -> Int64 {
         var text = text
-        return text.withUTF8 { bytes in
-            let need = bytes.count + 4
-            if chunks.isEmpty || used + need > chunks[chunks.count - 1].count {
-                chunks.append([UInt8](repeating: 0, count: max(TextArena.chunkSize, need)))
-                used = 0
-            }
-            let c = chunks.count - 1
-            let offset = used
-            let n = UInt32(truncatingIfNeeded: bytes.count)
-            chunks[c].withUnsafeMutableBufferPointer { chunk in
-                chunk[offset] = UInt8(truncatingIfNeeded: n)
-                chunk[offset + 1] = UInt8(truncatingIfNeeded: n >> 8)
-                chunk[offset + 2] = UInt8(truncatingIfNeeded: n >> 16)
-                chunk[offset + 3] = UInt8(truncatingIfNeeded: n >> 24)
-                if let base = chunk.baseAddress, let from = bytes.baseAddress {
-                    (base + offset + 4).update(from: from, count: bytes.count)
-                }
-            }
-            used = offset + need
-            return Int64(c) << 32 | Int64(offset)
+        return text.withUTF8 { append(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Stores the UTF-8 text `bytes`; returns its position.
+    mutating func append(_ bytes: UnsafeRawBufferPointer) -> Int64 {
+        let need = bytes.count + 4
+        if chunks.isEmpty || used + need > chunks[chunks.count - 1].count {
+            chunks.append([UInt8](repeating: 0, count: max(TextArena.chunkSize, need)))
+            used = 0
         }
+        let c = chunks.count - 1
+        let offset = used
+        let n = UInt32(truncatingIfNeeded: bytes.count)
+        chunks[c].withUnsafeMutableBufferPointer { chunk in
+            chunk[offset] = UInt8(truncatingIfNeeded: n)
+            chunk[offset + 1] = UInt8(truncatingIfNeeded: n >> 8)
+            chunk[offset + 2] = UInt8(truncatingIfNeeded: n >> 16)
+            chunk[offset + 3] = UInt8(truncatingIfNeeded: n >> 24)
+            if let base = chunk.baseAddress, let from = bytes.baseAddress {
+                UnsafeMutableRawPointer(base + offset + 4).copyMemory(from: from, byteCount: bytes.count)
+            }
+        }
+        used = offset + need
+        return Int64(c) << 32 | Int64(offset)
     }
 
     /// The text at `position`.

@@ -146,13 +146,102 @@ struct SourceLoader {
         // parser copied it (a String inside `DateFormat` makes that a value-witness call),
         // 2.4% of a run in `perf`.
         let isText = plan.specs.map { $0.type == .text }
+
+        // The byte path: when every field is read directly (none derived, repeated or signed)
+        // and a state, if any, is decided by one field's value, a well-formed record's texts go
+        // from the reader's bytes into the row store, with no `String` or `Value` row between;
+        // interned state texts are classified once per distinct text. Other records take the
+        // general path below; both store the same values.
+        let bytePath = derived.isEmpty && directFields.count == width && repeated.allSatisfy { $0 == nil }
+            && plan.signRequest.allSatisfy { $0 == nil } && (!classifyRecords || classifier.valueField != nil)
+        let stateField = classifyRecords ? classifier.valueField ?? -1 : -1
+        let requestOf = plan.fieldRequest.map { $0 ?? Int.max }
+        let keyIsText = keyFields.map { $0 >= 0 && isText[$0] }
+        var stateByID: [Int16] = []
+        let unknownState = classifyRecords ? classifier.classify(value: .unknown) : CaseState.unclassified
+        var textRanges = [Range<Int>?](repeating: nil, count: width)
+        var keyValues = [Value](repeating: .unknown, count: width)
         let summary = try plan.specs.withUnsafeBufferPointer { specs in try read { raw in
             recordCount += 1
+            if bytePath && raw.malformed == nil && blockRecords < blockSize {
+                let recordIndex = Int32(truncatingIfNeeded: lines.count)
+                blockRecords += 1
+                if recordCount & 4095 == 0 { progress?.setRecords(order, recordCount) }
+                let slot = rows.beginRecord()
+                var state = unknownState
+                raw.bytes.withUnsafeBytes { all in
+                    for f in 0..<width {
+                        let request = requestOf[f]
+                        textRanges[f] = nil
+                        keyValues[f] = .unknown
+                        if request < raw.fields.count, let r = raw.fields[request] {
+                            let bytes = UnsafeRawBufferPointer(rebasing: all[r])
+                            if isText[f] {
+                                if !isBlank(bytes) {
+                                    textRanges[f] = r
+                                    let (tag, id) = rows.setText(bytes, field: f, slot: slot &+ f)
+                                    if f == stateField {
+                                        state = tag == RowStore.internedTag
+                                            ? Self.stateOf(Int(id), field: f, &stateByID, rows, classifier)
+                                            : classifier.classify(value: .text(String(decoding: bytes, as: UTF8.self)))
+                                    }
+                                    continue
+                                }
+                            } else {
+                                switch ValueParser.parse(bytes, as: specs[f]) {
+                                case .value(let v):
+                                    rows.set(v, slot: slot &+ f)
+                                    keyValues[f] = v
+                                    if f == stateField { state = classifier.classify(value: v) }
+                                    continue
+                                case .empty:
+                                    break
+                                case .invalid(let why):
+                                    rows.setUnknown(slot: slot &+ f)
+                                    let text = String(decoding: bytes, as: UTF8.self)
+                                    issues.append(ValueIssue(record: recordIndex, field: Int32(f),
+                                                             message: "field '\(names[f])' at \(file):\(raw.line) has '\(text)': \(why)"))
+                                    continue
+                                }
+                            }
+                        }
+                        rows.setUnknown(slot: slot &+ f)
+                        if required[f] {
+                            issues.append(ValueIssue(record: recordIndex, field: Int32(f),
+                                                     message: "required field '\(names[f])' is empty at \(file):\(raw.line)"))
+                        }
+                    }
+                }
+                rows.endRecord()
+                lines.append(Int32(clamping: raw.line))
+                // Key: the parts' text, normalized, joined by U+001F.
+                var key = ""
+                var allEmpty = true
+                for (p, f) in keyFields.enumerated() {
+                    let part: String
+                    if keyIsText[p], let r = textRanges[f] {
+                        part = normalizer.normalize(raw.bytes.withUnsafeBytes { String(decoding: $0[r], as: UTF8.self) })
+                    } else {
+                        part = normalizer.normalize(f >= 0 ? keyText(keyValues[f]) : "")
+                    }
+                    if !part.isEmpty { allEmpty = false }
+                    if p > 0 { key.append("\u{1F}") }
+                    key.append(part)
+                }
+                keys.append(key)
+                keyMissing.append(allEmpty)
+                if allEmpty, let text = raw.rawText {
+                    missingKeyRaw[recordIndex] = String(decoding: raw.bytes[text], as: UTF8.self)
+                }
+                if classifyRecords { recordState.append(state) }
+                return
+            }
             blockRecords += 1
             if blockRecords > blockSize, let onBlock {
                 try onBlock(Self.block(newBlock(), header: header ?? table.header, records: blockRecords - 1,
                                        &rows, &lines, &keys, &keyMissing, &recordState, &issues, &malformed, &missingKeyRaw))
                 blockRecords = 1
+                stateByID.removeAll()   // the new block's rows intern anew
             }
             // Publish the count every 4096 records: the lock stays off the per-record path.
             if recordCount & 4095 == 0 { progress?.setRecords(order, recordCount) }
@@ -245,6 +334,15 @@ struct SourceLoader {
         return summary
     }
 
+    /// The class of the interned text `id` of the state field, classified on first sight.
+    private static func stateOf(_ id: Int, field: Int, _ known: inout [Int16], _ rows: RowStore,
+                                _ classifier: StateClassifier) -> Int16 {
+        if id < known.count, known[id] != Int16.min { return known[id] }
+        if id >= known.count { known += Array(repeating: Int16.min, count: id + 1 - known.count) }
+        known[id] = classifier.classify(value: .text(rows.internedText(id, field: field)))
+        return known[id]
+    }
+
     /// A block of a streamed source: `block` with the records read since the last one, which
     /// the arrays give up.
     private static func block(_ block: SourceTable, header: DatevHeader?, records: Int, _ rows: inout RowStore,
@@ -263,10 +361,13 @@ struct SourceLoader {
 
 /// `ValueParser.parse` of a text field: empty when only whitespace, else the bytes as they are.
 @inline(__always) func parseText(_ bytes: UnsafeRawBufferPointer) -> ParsedValue {
-    for byte in bytes where !(byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)) {
-        return .value(.text(String(decoding: bytes, as: UTF8.self)))
-    }
-    return .empty
+    isBlank(bytes) ? .empty : .value(.text(String(decoding: bytes, as: UTF8.self)))
+}
+
+/// Whether a text field is empty: nothing but ASCII white space.
+@inline(__always) func isBlank(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    for byte in bytes where !(byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)) { return false }
+    return true
 }
 
 /// The text of a key part: text as is, other values as in `values`.

@@ -38,17 +38,28 @@ struct StateClassifier: Sendable {
         return true
     }
 
+    /// Form 1: the field whose value alone decides the class (`classify(value:)`).
+    var valueField: Int? {
+        if case .byValue(let field, _, _) = mode, field >= 0 { return field }
+        return nil
+    }
+
+    /// Form 1: the class index of a record whose state field holds `value`.
+    func classify(value: Value) -> Int16 {
+        guard case .byValue(_, let table, let caseSensitive) = mode else { return CaseState.unclassified }
+        let text = trimWhitespace(stateText(value))
+        return table[caseSensitive ? text : text.lowercased()] ?? CaseState.unclassified
+    }
+
     /// The class index of `row`, or `CaseState.unclassified`. Form 2 evaluates over
     /// `context`, whose box is filled with `row` first (unless it already holds it).
     func classify(_ row: [Value], context: RowContext, calendar: Calendar?, rowIsInBox: Bool = false) -> Int16 {
         switch mode {
         case .none:
             return CaseState.unclassified
-        case .byValue(let field, let table, let caseSensitive):
+        case .byValue(let field, _, _):
             guard field >= 0, field < row.count else { return CaseState.unclassified }
-            let text = trimWhitespace(stateText(row[field]))
-            let k = caseSensitive ? text : text.lowercased()
-            return table[k] ?? CaseState.unclassified
+            return classify(value: row[field])
         case .byCondition(let list):
             if !rowIsInBox { context.row.values = row }
             for (index, condition) in list {

@@ -44,4 +44,44 @@ final class RowStoreTests: XCTestCase {
             XCTAssertEqual("\(ours)", "\(theirs)", "'\(text)'")
         }
     }
+
+    /// Texts written from bytes read back as the texts, and intern like `append`'s.
+    func testTextsFromBytesRoundTripAndShareIDs() {
+        var store = RowStore(width: 2)
+        let n = RowStore.internLimit + 50
+        for i in 0..<n {
+            let slot = store.beginRecord()
+            var key = "RE-\(i)", state = ["posted", "draft", "Müller, \"Anna\""][i % 3]
+            key.withUTF8 { _ = store.setText(UnsafeRawBufferPointer($0), field: 0, slot: slot) }
+            let (tag, id) = state.withUTF8 { store.setText(UnsafeRawBufferPointer($0), field: 1, slot: slot + 1) }
+            XCTAssertEqual(tag, RowStore.internedTag)
+            XCTAssertEqual(id, Int64(i % 3))
+            store.endRecord()
+        }
+        store.append([.text("RE-x"), .text("draft")])
+        for i in [0, 7, RowStore.internLimit - 1, RowStore.internLimit, n - 1] {
+            XCTAssertEqual(store[i, 0], .text("RE-\(i)"))
+            XCTAssertEqual(store[i, 1], .text(["posted", "draft", "Müller, \"Anna\""][i % 3]))
+        }
+        XCTAssertEqual(store[n, 1], .text("draft"))
+        XCTAssertEqual(store.internedText(2, field: 1), "Müller, \"Anna\"")
+    }
+
+    /// The interner gives one id per distinct byte string, up to the limit, then nil; ids
+    /// handed out stay valid.
+    func testTheByteInternerStopsAtItsLimit() {
+        var interner = ByteInterner()
+        func intern(_ text: String) -> Int32? {
+            var text = text
+            return text.withUTF8 { interner.intern(UnsafeRawBufferPointer($0)) }
+        }
+        XCTAssertEqual(intern(""), 0)
+        for i in 1..<RowStore.internLimit { XCTAssertEqual(intern("text \(i) with some length"), Int32(i)) }
+        XCTAssertEqual(intern(""), 0)
+        XCTAssertEqual(intern("text 4000 with some length"), 4000)
+        XCTAssertNil(intern("one too many"))
+        XCTAssertNil(intern("text 5 with some length"))
+        XCTAssertEqual(interner.texts.count, RowStore.internLimit)
+        XCTAssertEqual(interner.texts[4000], "text 4000 with some length")
+    }
 }
