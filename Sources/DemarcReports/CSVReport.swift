@@ -20,7 +20,7 @@ public struct CSVReport: Report {
         try ReportPieces.joined { try write(result, options: options, to: $0) }
     }
 
-    /// `render` in pieces of about a MiB, cut between rows.
+    /// `render` in pieces: the header, then the rows a batch at a time (two at once).
     public func write(_ result: RunResult, options: ReportOptions, to emit: (inout [UInt8]) throws -> Void) throws {
         let layout = Layout(result)
         var out: [UInt8] = options.csvBOM ? [0xEF, 0xBB, 0xBF] : []
@@ -31,25 +31,27 @@ public struct CSVReport: Report {
         }
         header.append("fingerprint")
         CSVReport.appendRow(header, to: &out)
-        for f in result.findings {
-            var row = [f.rule, f.severity.rawValue, f.status.rawValue, ReportText.key(f.key), f.message, f.fixIn ?? ""]
-            for s in layout.sources {
-                let records = f.records.first { $0.source == s.name }?.records ?? []
-                row.append(records.map(\.file).joined(separator: "\n"))
-                row.append(records.map { String($0.line) }.joined(separator: "\n"))
-                for field in s.fields {
-                    row.append(records.map { r in r.values.first { $0.name == field }?.text ?? "" }.joined(separator: "\n"))
-                }
-                if s.hasRaw { row.append(records.map { $0.raw ?? "" }.joined(separator: "\n")) }
-            }
-            row.append(f.fingerprint)
-            CSVReport.appendRow(row, to: &out)
-            if out.count >= ReportPieces.size {
-                try emit(&out)
-                out.removeAll(keepingCapacity: true)
-            }
-        }
         try emit(&out)
+        let findings = result.findings
+        try ReportPieces.inParallel(count: findings.count, render: { range, out in
+            for i in range { CSVReport.appendRow(CSVReport.row(findings[i], layout: layout), to: &out) }
+        }, emit: emit)
+    }
+
+    /// The cells of one finding's row.
+    static func row(_ f: Finding, layout: Layout) -> [String] {
+        var row = [f.rule, f.severity.rawValue, f.status.rawValue, ReportText.key(f.key), f.message, f.fixIn ?? ""]
+        for s in layout.sources {
+            let records = f.records.first { $0.source == s.name }?.records ?? []
+            row.append(records.map(\.file).joined(separator: "\n"))
+            row.append(records.map { String($0.line) }.joined(separator: "\n"))
+            for field in s.fields {
+                row.append(records.map { r in r.values.first { $0.name == field }?.text ?? "" }.joined(separator: "\n"))
+            }
+            if s.hasRaw { row.append(records.map { $0.raw ?? "" }.joined(separator: "\n")) }
+        }
+        row.append(f.fingerprint)
+        return row
     }
 
     /// The columns per source: fields in the order the findings show them.

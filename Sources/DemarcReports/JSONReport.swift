@@ -12,7 +12,7 @@ public struct JSONReport: Report {
         try ReportPieces.joined { try write(result, options: options, to: $0) }
     }
 
-    /// `render` in pieces of about a MiB, cut between findings.
+    /// `render` in pieces: the head, the findings a batch at a time (two at once), the tail.
     public func write(_ result: RunResult, options: ReportOptions, to emit: (inout [UInt8]) throws -> Void) throws {
         var w = JSONWriter(pretty: true)
         w.beginObject()
@@ -48,17 +48,23 @@ public struct JSONReport: Report {
         JSONReport.writeSummary(result.summary, to: &w, waivers: result.unmatchedWaivers != nil)
         w.key("findings")
         w.beginArray()
-        for finding in result.findings {
-            JSONReport.writeFinding(finding, to: &w)
-            try w.flush(emit)
-        }
+        try w.flush(emit)
+        let findings = result.findings
+        let base = w
+        try ReportPieces.inParallel(count: findings.count, render: { range, out in
+            var lane = base.detached(afterElement: range.lowerBound > 0)
+            swap(&lane.bytes, &out)
+            for i in range { JSONReport.writeFinding(findings[i], to: &lane) }
+            swap(&lane.bytes, &out)
+        }, emit: emit)
+        if !findings.isEmpty { w.noteElementsWritten() }
         w.endArray()
         // Added keys go after the ones CLI.md shows, so its order holds as written.
         JSONReport.writeChecks(result.checks, to: &w)
         if let unmatched = result.unmatchedWaivers { JSONReport.writeUnmatchedWaivers(unmatched, to: &w) }
         w.endObject()
         w.endLine()
-        try w.flush(emit, force: true)
+        try w.flush(emit)
     }
 
     /// `sources[].files` of a source given by a pattern: file, sha256 and records of each.
@@ -140,20 +146,25 @@ public struct JSONLinesReport: Report {
         try ReportPieces.joined { try write(result, options: options, to: $0) }
     }
 
-    /// `render` in pieces of about a MiB, cut between lines.
+    /// `render` in pieces: the findings a batch at a time (two at once), then the summary.
     public func write(_ result: RunResult, options: ReportOptions, to emit: (inout [UInt8]) throws -> Void) throws {
+        let findings = result.findings
+        try ReportPieces.inParallel(count: findings.count, render: { range, out in
+            var w = JSONWriter(pretty: false)
+            swap(&w.bytes, &out)
+            for i in range {
+                JSONReport.writeFinding(findings[i], to: &w)
+                w.endLine()
+            }
+            swap(&w.bytes, &out)
+        }, emit: emit)
         var w = JSONWriter(pretty: false)
-        for finding in result.findings {
-            JSONReport.writeFinding(finding, to: &w)
-            w.endLine()
-            try w.flush(emit)
-        }
         w.beginObject()
         w.key("summary")
         JSONReport.writeSummary(result.summary, to: &w, waivers: result.unmatchedWaivers != nil)
         w.endObject()
         w.endLine()
-        try w.flush(emit, force: true)
+        try w.flush(emit)
     }
 }
 

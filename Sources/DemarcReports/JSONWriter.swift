@@ -1,8 +1,8 @@
 /// A small JSON writer with a fixed key order and exact string escaping, so that the same
 /// result always gives the same bytes.
-public struct JSONWriter {
+public struct JSONWriter: Sendable {
     /// The text written so far (UTF-8).
-    public private(set) var bytes: [UInt8] = []
+    public internal(set) var bytes: [UInt8] = []
     private let pretty: Bool
     /// Per open container: whether it has an element yet.
     private var hasElement: [Bool] = []
@@ -15,12 +15,25 @@ public struct JSONWriter {
         bytes.reserveCapacity(4096)
     }
 
-    /// Hands the text written so far to `emit` once it has `ReportPieces.size` bytes (or
-    /// whatever there is, when `force`), and goes on with an empty buffer.
-    public mutating func flush(_ emit: (inout [UInt8]) throws -> Void, force: Bool = false) rethrows {
-        guard force || bytes.count >= ReportPieces.size else { return }
+    /// Hands the text written so far to `emit` and goes on with an empty buffer.
+    public mutating func flush(_ emit: (inout [UInt8]) throws -> Void) rethrows {
         try emit(&bytes)
         bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// A writer in this one's state (open containers, indentation) but with no text of its
+    /// own: it writes elements of the innermost open container elsewhere (on another thread).
+    /// `afterElement`: whether an element precedes the ones it writes.
+    public func detached(afterElement: Bool) -> JSONWriter {
+        var copy = self
+        copy.bytes = []
+        if !copy.hasElement.isEmpty { copy.hasElement[copy.hasElement.count - 1] = afterElement }
+        return copy
+    }
+
+    /// Takes up after detached writers wrote elements of the innermost open container.
+    public mutating func noteElementsWritten() {
+        if !hasElement.isEmpty { hasElement[hasElement.count - 1] = true }
     }
 
     /// Opens an object (as a value).

@@ -4,8 +4,8 @@ import DemarcCore
 import DemarcEngine
 import DemarcReports
 
-/// Reports of many findings are written in pieces of about `ReportPieces.size` bytes, cut
-/// between findings, and their pieces join to exactly `render`'s bytes.
+/// Reports of many findings are written in pieces, a batch of findings each (made on two
+/// threads), and their pieces join to exactly `render`'s bytes, whatever the batch size.
 final class ReportPiecesTests: XCTestCase {
     private func largeResult() throws -> RunResult {
         var result = try ReportFixtures.result("Fixtures/golden/salesforce-datev.json")
@@ -23,11 +23,26 @@ final class ReportPiecesTests: XCTestCase {
             var pieces: [[UInt8]] = []
             try report.write(result, options: ReportOptions()) { pieces.append($0) }
             XCTAssertGreaterThan(pieces.count, 1, "\(format)")
-            for piece in pieces.dropLast() {
-                XCTAssertGreaterThanOrEqual(piece.count, ReportPieces.size, "\(format)")
-                XCTAssertLessThan(piece.count, ReportPieces.size + 16_384, "\(format): cut after the finding that filled it")
-            }
             XCTAssertEqual(Array(pieces.joined()), try report.render(result, options: ReportOptions()), "\(format)")
+        }
+    }
+
+    /// Batches of any size, made on two threads, give the bytes of one batch on one thread.
+    func testTheBatchSizeDoesNotChangeTheReport() throws {
+        let result = try ReportFixtures.result("Fixtures/golden/salesforce-datev.json")
+        let one = Array(result.findings)
+        var many = result
+        many.findings = FindingList(Array([one, one, one].joined()))
+        let saved = ReportPieces.batch
+        defer { ReportPieces.batch = saved }
+        for format in [OutputFormat.json, .jsonl, .csv] {
+            let report = try format.report()
+            ReportPieces.batch = 1 << 20
+            let whole = try report.render(many, options: ReportOptions())
+            for batch in [1, 2, 3, one.count + 1] {
+                ReportPieces.batch = batch
+                XCTAssertEqual(try report.render(many, options: ReportOptions()), whole, "\(format), batch \(batch)")
+            }
         }
     }
 
