@@ -39,6 +39,11 @@ struct KeyIndex {
         probe(key, hash: KeyIndex.hash(key), keys: keys).found
     }
 
+    /// `find(_:keys:)` with the key's `hash(_:)` computed already.
+    func find(_ key: String, hash: UInt64, keys: [String]) -> Int32? {
+        probe(key, hash: hash, keys: keys).found
+    }
+
     /// The case of `key` if indexed, else the empty slot where it would go.
     @inline(__always) private func probe(_ key: String, hash: UInt64, keys: [String]) -> (found: Int32?, empty: Int) {
         let tag = hash & 0xFFFF_FFFF_0000_0000

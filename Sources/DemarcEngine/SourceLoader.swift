@@ -71,9 +71,11 @@ struct SourceLoader {
                 try reader.read(fields: plan.requests, onChunk: countBytes, sink: sink)
             }
         case .xml:
+            // libxml2's parse alone keeps a core busy: the records are decoded on another.
             let reader = XMLRecordReader(input: input, options: def.xml ?? XMLOptions(record: ""))
             return try readRecords(into: table, file: input.displayName, plan: plan) { sink in
-                try reader.read(fields: plan.requests, onChunk: countBytes, sink: sink)
+                try RecordPipeline.run(read: { try reader.read(fields: plan.requests, onChunk: countBytes, sink: $0) },
+                                       sink: sink)
             }
         case .gobd:
             guard let gobd = def.gobd else { throw DemarcError.internalError("gobd source '\(def.name)' without its index") }

@@ -203,14 +203,31 @@ private struct IndexedSide {
         streamedMalformed += block.malformed.count
         var cases = CaseColumns()
         let keys = block.keys, keyMissing = block.keyMissing, lines = block.lines
+        // As in `CaseBuilder`: hashes and first slots of a batch of keys are read ahead, so
+        // that the cache misses of their lookups in the (large) index overlap.
+        let batch = 32
+        var hashes = [UInt64](repeating: 0, count: batch)
+        var warm: UInt64 = 0
         for r in 0..<lines.count {
+            if r % batch == 0 {
+                let end = min(r + batch, lines.count)
+                for i in r..<end {
+                    let h = KeyIndex.hash(keys[i])
+                    hashes[i - r] = h
+                    warm &+= index.firstSlot(h).slot
+                }
+                for i in r..<end {
+                    let c = index.firstSlot(hashes[i - r]).candidate
+                    if c >= 0 && c < caseKeys.count { warm &+= UInt64(truncatingIfNeeded: caseKeys[c].utf8.count) }
+                }
+            }
             streamedRecords += 1
             let key = keys[r]
             if keyMissing[r] {
                 cases.add(key: key, missing: true, indexed: -1, streamed: r)
                 continue
             }
-            if let c = index.find(key, keys: caseKeys).map(Int.init) {
+            if let c = index.find(key, hash: hashes[r % batch], keys: caseKeys).map(Int.init) {
                 streamedMatched += 1
                 if streamedLine[c] >= 0 {
                     block.duplicates.append(DuplicateEntry(record: Int32(r), firstLine: streamedLine[c],
@@ -227,6 +244,7 @@ private struct IndexedSide {
                 cases.add(key: key, missing: false, indexed: -1, streamed: r)
             }
         }
+        if warm == 0x5EED_5EED_5EED_5EED { hashes.reserveCapacity(0) }   // keeps the reads ahead
         var drafts = run(cases, streamed: block, recordChecks: block)
         keep(&drafts, from: block, in: kept)
         return drafts

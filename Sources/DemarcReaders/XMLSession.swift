@@ -90,7 +90,9 @@ enum XMLPushParse {
         let capacity = max(chunkSize, 8)
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
         defer { buffer.deallocate() }
-        var hasher = SHA256()
+        // The parse keeps this core busy: the checksum is computed beside it.
+        let hasher = BackgroundHasher()
+        defer { hasher.close() }
         var summary = ReadSummary()
 
         var handler = xmlSAXHandler()
