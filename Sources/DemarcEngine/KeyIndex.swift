@@ -66,6 +66,29 @@ struct KeyIndex {
         return (slot, Int(Int32(truncatingIfNeeded: slot & 0xFFFF_FFFF) &- 1))
     }
 
+    /// Keys looked up together (`readAhead`).
+    static let batch = 32
+
+    /// Reads ahead for the lookups of `keys[range]` (at most `batch` of them): their hashes go
+    /// to `hashes` (from index 0), and their first slots and the case keys those name are read,
+    /// so that the cache misses of the lookups that follow overlap instead of coming one after
+    /// another (12% of a 1M run in `perf`). The caller folds the result into a value it keeps,
+    /// so that the reads are not optimised away.
+    @inline(__always)
+    func readAhead(_ keys: [String], _ range: Range<Int>, hashes: inout [UInt64], caseKeys: [String]) -> UInt64 {
+        var warm: UInt64 = 0
+        for r in range {
+            let h = KeyIndex.hash(keys[r])
+            hashes[r - range.lowerBound] = h
+            warm &+= firstSlot(h).slot
+        }
+        for r in range {
+            let c = firstSlot(hashes[r - range.lowerBound]).candidate
+            if c >= 0 && c < caseKeys.count { warm &+= UInt64(truncatingIfNeeded: caseKeys[c].utf8.count) }
+        }
+        return warm
+    }
+
     /// Doubles the slots; re-hashes the keys already indexed (`keys` and the one being added).
     private mutating func grow(keys: [String], adding key: String) {
         let old = slots

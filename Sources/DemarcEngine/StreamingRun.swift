@@ -177,10 +177,17 @@ private struct IndexedSide {
         var caseKeys: [String] = []
         var recordCases = [Int32](repeating: 0, count: n)
         var occurrences = Occurrences<Int32>()
+        caseKeys.reserveCapacity(n)
+        let batch = KeyIndex.batch
+        var hashes = [UInt64](repeating: 0, count: batch)
+        var warm: UInt64 = 0
         for r in 0..<n {
+            if r % batch == 0 {
+                warm &+= index.readAhead(recordKeys, r..<min(r + batch, n), hashes: &hashes, caseKeys: caseKeys)
+            }
             let key = recordKeys[r]
             let next = Int32(truncatingIfNeeded: caseKeys.count)
-            if !keyMissing[r], let c = index.caseOf(key, orInsert: next, keys: caseKeys) {
+            if !keyMissing[r], let c = index.caseOf(key, hash: hashes[r % batch], orInsert: next, keys: caseKeys) {
                 recordCases[r] = c
                 let first = lines[Int(firstRecord[Int(c)])]
                 table.duplicates.append(DuplicateEntry(record: Int32(r), firstLine: first, occurrence: occurrences.next(c)))
@@ -191,6 +198,7 @@ private struct IndexedSide {
             firstRecord.append(Int32(r))
             missing.append(keyMissing[r])
         }
+        if warm == 0x5EED_5EED_5EED_5EED { hashes.reserveCapacity(0) }   // keeps the reads ahead
         streamedLine = [Int32](repeating: -1, count: firstRecord.count)
         keys.caseKeys = caseKeys
         keys.recordCases = recordCases
@@ -203,23 +211,13 @@ private struct IndexedSide {
         streamedMalformed += block.malformed.count
         var cases = CaseColumns()
         let keys = block.keys, keyMissing = block.keyMissing, lines = block.lines
-        // As in `CaseBuilder`: hashes and first slots of a batch of keys are read ahead, so
-        // that the cache misses of their lookups in the (large) index overlap.
-        let batch = 32
+        // The lookups in the (large) index go a batch at a time (`KeyIndex.readAhead`).
+        let batch = KeyIndex.batch
         var hashes = [UInt64](repeating: 0, count: batch)
         var warm: UInt64 = 0
         for r in 0..<lines.count {
             if r % batch == 0 {
-                let end = min(r + batch, lines.count)
-                for i in r..<end {
-                    let h = KeyIndex.hash(keys[i])
-                    hashes[i - r] = h
-                    warm &+= index.firstSlot(h).slot
-                }
-                for i in r..<end {
-                    let c = index.firstSlot(hashes[i - r]).candidate
-                    if c >= 0 && c < caseKeys.count { warm &+= UInt64(truncatingIfNeeded: caseKeys[c].utf8.count) }
-                }
+                warm &+= index.readAhead(keys, r..<min(r + batch, lines.count), hashes: &hashes, caseKeys: caseKeys)
             }
             streamedRecords += 1
             let key = keys[r]
