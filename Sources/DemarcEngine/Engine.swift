@@ -34,9 +34,9 @@ public enum Engine {
         var drafts: [FindingDraft] = []
         let checker = RuleChecker(store: store, asOf: asOf, calendar: file.calendar)
         for (rank, rule) in file.rules.enumerated() where selected.contains(rule.id) {
-            drafts += checker.check(rule, rank: rank)
+            checker.check(rule, rank: rank, into: &drafts)
         }
-        drafts += ImplicitChecker(store: store, severity: file.implicitSeverity, baseRank: file.rules.count).check()
+        ImplicitChecker(store: store, severity: file.implicitSeverity, baseRank: file.rules.count).check(into: &drafts)
         // Findings need the records now, not the cases: the per-case columns go.
         var checked = Checked(tables: tables, accounts: accounts, drafts: drafts, cases: store.count)
         drafts = []

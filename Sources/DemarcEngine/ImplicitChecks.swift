@@ -16,6 +16,12 @@ struct ImplicitChecker {
     /// Every implicit finding.
     func check() -> [FindingDraft] {
         var drafts: [FindingDraft] = []
+        check(into: &drafts)
+        return drafts
+    }
+
+    /// `check()` appending to `drafts`.
+    func check(into drafts: inout [FindingDraft]) {
         for (i, check) in ImplicitCheck.allCases.enumerated() {
             let rank = baseRank + i
             let sev = severity[check] ?? .error
@@ -30,7 +36,6 @@ struct ImplicitChecker {
                 }
             }
         }
-        return drafts
     }
 
     private func make(_ check: ImplicitCheck, _ rank: Int, _ severity: Severity, key: [String],

@@ -10,6 +10,13 @@ struct RuleChecker {
     /// The findings of one rule.
     func check(_ rule: Rule, rank: Int) -> [FindingDraft] {
         var drafts: [FindingDraft] = []
+        check(rule, rank: rank, into: &drafts)
+        return drafts
+    }
+
+    /// `check(_:rank:)` appending to `drafts`: no copy of each draft (and of its strings'
+    /// reference counts) from a result array into the run's.
+    func check(_ rule: Rule, rank: Int, into drafts: inout [FindingDraft]) {
         let skipsMissingKeys: Bool
         switch rule.kind {
         case .counterpart, .agree: skipsMissingKeys = true
@@ -34,7 +41,6 @@ struct RuleChecker {
             }
             check(rule, rank: rank, context: context, into: &drafts)
         }
-        return drafts
     }
 
     /// The sources a case must have, and must lack, for the kind to find anything.

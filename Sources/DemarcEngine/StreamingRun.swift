@@ -89,7 +89,7 @@ struct StreamingRun {
         var streamedMalformed = 0
         while let block = queue.take() {
             streamedMalformed += block.malformedRecordCount
-            drafts += state.check(block, kept: kept)
+            state.check(block, kept: kept, into: &drafts)
         }
         reading.wait()
         guard let streamedTable = try? streamedResult.get()?.get() else {
@@ -97,8 +97,8 @@ struct StreamingRun {
         }
         clock.lap("read \(kept.def.name) and check its cases")
         options.progress?("matching \(table.lines.count + state.streamedRecords) records")
-        drafts += state.checkRest(emptyStreamed: SourceTable(
-            def: file.sources[streamed], order: streamed, file: inputs[streamed].displayName))
+        state.checkRest(emptyStreamed: SourceTable(
+            def: file.sources[streamed], order: streamed, file: inputs[streamed].displayName), into: &drafts)
         options.progress?("checking \(state.cases) cases against \(selected.count) rules")
 
         kept.readSummary = streamedTable.readSummary
@@ -206,8 +206,9 @@ private struct IndexedSide {
         table.recordKeys = keys
     }
 
-    /// The findings of one block of streamed records; the records they show go to `kept`.
-    mutating func check(_ block: SourceTable, kept: SourceTable) -> [FindingDraft] {
+    /// The findings of one block of streamed records, appended to `drafts`; the records they
+    /// show go to `kept`.
+    mutating func check(_ block: SourceTable, kept: SourceTable, into drafts: inout [FindingDraft]) {
         streamedMalformed += block.malformed.count
         var cases = CaseColumns()
         let keys = block.keys, keyMissing = block.keyMissing, lines = block.lines
@@ -243,24 +244,25 @@ private struct IndexedSide {
             }
         }
         if warm == 0x5EED_5EED_5EED_5EED { hashes.reserveCapacity(0) }   // keeps the reads ahead
-        var drafts = run(cases, streamed: block, recordChecks: block)
-        keep(&drafts, from: block, in: kept)
-        return drafts
+        let first = drafts.count
+        run(cases, streamed: block, recordChecks: block, into: &drafts)
+        keep(&drafts, from: first, of: block, in: kept)
     }
 
     /// The findings of the indexed side's cases that no streamed record reached, and of its
-    /// records' implicit checks.
-    mutating func checkRest(emptyStreamed: SourceTable) -> [FindingDraft] {
+    /// records' implicit checks, appended to `drafts`.
+    mutating func checkRest(emptyStreamed: SourceTable, into drafts: inout [FindingDraft]) {
         var cases = CaseColumns()
         for c in 0..<firstRecord.count where streamedLine[c] < 0 {
             cases.add(key: caseKeys[c], missing: missing[c], indexed: firstRecord[c], streamed: -1)
         }
-        return run(cases, streamed: emptyStreamed, recordChecks: table)
+        run(cases, streamed: emptyStreamed, recordChecks: table, into: &drafts)
     }
 
-    /// Runs the selected rules and the implicit checks over `cases`; the record checks only
-    /// over the records of `recordChecks`.
-    private mutating func run(_ cases: CaseColumns, streamed: SourceTable, recordChecks: SourceTable) -> [FindingDraft] {
+    /// Runs the selected rules and the implicit checks over `cases`, appending to `drafts`; the
+    /// record checks only over the records of `recordChecks`.
+    private mutating func run(_ cases: CaseColumns, streamed: SourceTable, recordChecks: SourceTable,
+                              into drafts: inout [FindingDraft]) {
         let tables = table.order < streamed.order ? [table, streamed] : [streamed, table]
         let store = CaseStore(tables: tables)
         store.keys = cases.keys
@@ -271,15 +273,13 @@ private struct IndexedSide {
         streamed.caseState = states(streamed, rows: cases.streamed)
         self.cases += store.count
 
-        var drafts: [FindingDraft] = []
         let checker = RuleChecker(store: store, asOf: asOf, calendar: file.calendar)
         for (rank, rule) in file.rules.enumerated() where selected.contains(rule.id) {
-            drafts += checker.check(rule, rank: rank)
+            checker.check(rule, rank: rank, into: &drafts)
         }
         var implicit = ImplicitChecker(store: store, severity: file.implicitSeverity, baseRank: file.rules.count)
         implicit.recordChecks = [tables.firstIndex { $0 === recordChecks } ?? 0]
-        drafts += implicit.check()
-        return drafts
+        implicit.check(into: &drafts)
     }
 
     /// Per case: the class of the source's record, `CaseState.absent` without one.
@@ -290,11 +290,12 @@ private struct IndexedSide {
         }
     }
 
-    /// Copies the streamed records that findings show into `kept`, and points the findings there.
-    private func keep(_ drafts: inout [FindingDraft], from block: SourceTable, in kept: SourceTable) {
+    /// Copies the streamed records that the findings `drafts[first...]` show into `kept`, and
+    /// points those findings there.
+    private func keep(_ drafts: inout [FindingDraft], from first: Int, of block: SourceTable, in kept: SourceTable) {
         var moved: [Int: Int] = [:]
         var row = [Value](repeating: .unknown, count: block.width)
-        for i in drafts.indices {
+        for i in first..<drafts.count {
             drafts[i].records.remap(source: streamedOrder) { r in
                 if let k = moved[r] { return k }
                 for f in 0..<block.width { row[f] = block.rows[r, f] }
