@@ -56,9 +56,9 @@ struct StreamingRun {
 
     /// Reads both sources and checks every case.
     func run(clock: inout PhaseClock) throws -> Engine.Checked {
-        // While the indexed side is read, the streamed one reads ahead without bound: both cores
-        // read, and what waits is about as many records as the indexed side has (so memory
-        // still grows with the smaller side). Then at most 4 blocks wait.
+        // While the indexed side is read and indexed, the streamed one reads ahead without
+        // bound: both cores work, and what waits is about as many records as the indexed side
+        // has (so memory still grows with the smaller side). Then at most 4 blocks wait.
         let queue = BlockQueue(capacity: .max)
         let streamedResult = ResultBox()
         var streamer = loader(streamed)
@@ -80,10 +80,12 @@ struct StreamingRun {
             reading.wait()
             throw firstFailure(indexedResult, streamedResult.get())
         }
-        queue.limit(to: 4)
         clock.lap("read \(table.def.name)")
 
+        // The streamed side goes on reading ahead while the index is built: bounding it first
+        // stalled its reader for the whole build (a second on one core at 5M records).
         var state = IndexedSide(table, rules: file, selected: selected, asOf: asOf, streamedOrder: streamed)
+        queue.limit(to: 4)
         let kept = SourceTable(def: file.sources[streamed], order: streamed, file: inputs[streamed].displayName)
         var drafts: [FindingDraft] = []
         var streamedMalformed = 0
