@@ -216,24 +216,10 @@ struct SourceLoader {
                 }
                 rows.endRecord()
                 lines.append(Int32(clamping: raw.line))
-                // Key: the parts' text, normalized, joined by U+001F.
-                var key = ""
-                var allEmpty = true
-                for (p, f) in keyFields.enumerated() {
-                    let part: String
-                    if keyIsText[p], let r = textRanges[f] {
-                        part = normalizer.normalize(raw.bytes.withUnsafeBytes { String(decoding: $0[r], as: UTF8.self) })
-                    } else {
-                        part = normalizer.normalize(f >= 0 ? keyText(keyValues[f]) : "")
-                    }
-                    if !part.isEmpty { allEmpty = false }
-                    if p > 0 { key.append("\u{1F}") }
-                    key.append(part)
-                }
-                keys.append(key)
-                keyMissing.append(allEmpty)
-                if allEmpty, let text = raw.rawText {
-                    missingKeyRaw[recordIndex] = String(decoding: raw.bytes[text], as: UTF8.self)
+                Self.appendKey(of: raw, record: recordIndex, fields: keyFields, normalizer: normalizer,
+                               &keys, &keyMissing, &missingKeyRaw) { p, f in
+                    guard keyIsText[p], let r = textRanges[f] else { return keyText(keyValues[f]) }
+                    return raw.bytes.withUnsafeBytes { String(decoding: $0[r], as: UTF8.self) }
                 }
                 if classifyRecords { recordState.append(state) }
                 return
@@ -300,20 +286,8 @@ struct SourceLoader {
             }
             rows.append(row)
             lines.append(Int32(clamping: raw.line))
-            // Key: the parts' text, normalized, joined by U+001F.
-            var key = ""
-            var allEmpty = true
-            for (p, f) in keyFields.enumerated() {
-                let part = f >= 0 ? normalizer.normalize(keyText(row[f])) : ""
-                if !part.isEmpty { allEmpty = false }
-                if p > 0 { key.append("\u{1F}") }
-                key.append(part)
-            }
-            keys.append(key)
-            keyMissing.append(allEmpty)
-            if allEmpty, let text = raw.rawText {
-                missingKeyRaw[recordIndex] = String(decoding: raw.bytes[text], as: UTF8.self)
-            }
+            Self.appendKey(of: raw, record: recordIndex, fields: keyFields, normalizer: normalizer,
+                           &keys, &keyMissing, &missingKeyRaw) { _, f in keyText(row[f]) }
             if classifyRecords {
                 recordState.append(classifier.classify(row, context: context, calendar: calendar))
             }
@@ -334,6 +308,28 @@ struct SourceLoader {
         table.malformed = malformed
         table.missingKeyRaw = missingKeyRaw
         return summary
+    }
+
+    /// Appends a record's key: the text of each key field (`part(index, field)`), normalized,
+    /// the parts joined by U+001F; a key whose parts are all empty is missing, and the
+    /// record's raw text is kept for its fingerprint.
+    @inline(__always)
+    private static func appendKey(of raw: RawRecord, record: Int32, fields: [Int], normalizer: KeyNormalizer,
+                                  _ keys: inout [String], _ keyMissing: inout [Bool],
+                                  _ missingKeyRaw: inout [Int32: String], part: (Int, Int) -> String) {
+        var key = ""
+        var allEmpty = true
+        for (p, f) in fields.enumerated() {
+            let text = f >= 0 ? normalizer.normalize(part(p, f)) : ""
+            if !text.isEmpty { allEmpty = false }
+            if p > 0 { key.append("\u{1F}") }
+            key.append(text)
+        }
+        keys.append(key)
+        keyMissing.append(allEmpty)
+        if allEmpty, let text = raw.rawText {
+            missingKeyRaw[record] = String(decoding: raw.bytes[text], as: UTF8.self)
+        }
     }
 
     /// The class of the interned text `id` of the state field, classified on first sight.

@@ -59,7 +59,7 @@ struct StreamingRun {
         // While the indexed side is read and indexed, the streamed one reads ahead without
         // bound: both cores work, and what waits is about as many records as the indexed side
         // has (so memory still grows with the smaller side). Then at most 4 blocks wait.
-        let queue = BlockQueue(capacity: .max)
+        let queue = BoundedQueue<SourceTable>(capacity: .max)
         let streamedResult = ResultBox()
         var streamer = loader(streamed)
         streamer.blockSize = max(1, options.streamBlockRecords)
@@ -76,7 +76,7 @@ struct StreamingRun {
         guard case .success(let table) = indexedResult else {
             // The streamed side is read to its end all the same: the first failure in source
             // order is the one reported, as when both are read whole.
-            queue.discard()
+            queue.stop()
             reading.wait()
             throw firstFailure(indexedResult, streamedResult.get())
         }
@@ -340,59 +340,6 @@ private struct CaseColumns {
         missing.append(isMissing)
         indexed.append(i)
         streamed.append(Int32(truncatingIfNeeded: s))
-    }
-}
-
-/// Blocks of streamed records on their way from the reading thread to the checking one; the
-/// reader waits while `capacity` blocks are pending.
-private final class BlockQueue: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var items: [SourceTable] = []
-    private var closed = false
-    private var discarding = false
-    private var capacity: Int
-
-    init(capacity: Int) { self.capacity = capacity }
-
-    /// From now on the reader waits while `capacity` blocks are pending.
-    func limit(to capacity: Int) {
-        condition.lock()
-        self.capacity = capacity
-        condition.unlock()
-    }
-
-    func put(_ block: SourceTable) {
-        condition.lock()
-        defer { condition.unlock() }
-        while items.count >= capacity && !discarding { condition.wait() }
-        if !discarding { items.append(block) }
-        condition.broadcast()
-    }
-
-    /// The next block; nil once the reader has closed the queue and every block is taken.
-    func take() -> SourceTable? {
-        condition.lock()
-        defer { condition.unlock() }
-        while items.isEmpty && !closed { condition.wait() }
-        if items.isEmpty { return nil }
-        condition.broadcast()
-        return items.removeFirst()
-    }
-
-    func close() {
-        condition.lock()
-        closed = true
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    /// From now on blocks are dropped (the run failed; the reader still reads to the end).
-    func discard() {
-        condition.lock()
-        discarding = true
-        items = []
-        condition.broadcast()
-        condition.unlock()
     }
 }
 

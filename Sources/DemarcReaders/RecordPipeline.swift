@@ -72,70 +72,41 @@ public enum RecordPipeline {
         }
     }
 
-    /// A bounded queue of batches, and the empty batches to reuse.
+    /// The batches on their way to the sink, and the emptied ones coming back for reuse.
     final class Channel: @unchecked Sendable {
-        private let condition = NSCondition()
-        private var full: [Batch] = []
+        private let queue = BoundedQueue<Batch>(capacity: RecordPipeline.queued)
+        private let lock = NSLock()
         private var free: [Batch] = []
-        private var closed = false
-        private var stopped = false
         private let batchRecords: Int
 
         init(batchRecords: Int) { self.batchRecords = batchRecords }
 
         /// An empty batch (a reused one when there is).
         func freshBatch() -> Batch {
-            condition.lock()
-            defer { condition.unlock() }
+            lock.lock()
+            defer { lock.unlock() }
             return free.popLast() ?? Batch(capacity: batchRecords)
         }
 
         /// Queues a batch, waiting while the queue is full; false once the sink has stopped.
-        func put(_ batch: Batch) -> Bool {
-            condition.lock()
-            defer { condition.unlock() }
-            while full.count >= RecordPipeline.queued && !stopped { condition.wait() }
-            if stopped { return false }
-            full.append(batch)
-            condition.broadcast()
-            return true
-        }
+        func put(_ batch: Batch) -> Bool { queue.put(batch) }
 
         /// No more batches follow.
-        func close() {
-            condition.lock()
-            closed = true
-            condition.broadcast()
-            condition.unlock()
-        }
+        func close() { queue.close() }
 
         /// The next batch, or nil once the queue is closed and empty.
-        func take() -> Batch? {
-            condition.lock()
-            defer { condition.unlock() }
-            while full.isEmpty && !closed { condition.wait() }
-            if full.isEmpty { return nil }
-            let batch = full.removeFirst()
-            condition.broadcast()
-            return batch
-        }
+        func take() -> Batch? { queue.take() }
 
         /// Gives an emptied batch back.
         func recycle(_ batch: Batch) {
             batch.count = 0
-            condition.lock()
+            lock.lock()
             free.append(batch)
-            condition.unlock()
+            lock.unlock()
         }
 
         /// The sink failed: the reader stops at its next batch.
-        func stop() {
-            condition.lock()
-            stopped = true
-            full.removeAll()
-            condition.broadcast()
-            condition.unlock()
-        }
+        func stop() { queue.stop() }
     }
 
     /// The sink's side: takes batches until the queue closes, or the sink throws.
