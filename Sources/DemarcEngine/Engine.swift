@@ -88,7 +88,7 @@ public enum Engine {
         let tables = checked.tables
         var drafts = checked.drafts
         checked.drafts = []
-        FindingDraft.sort(&drafts)
+        var order = FindingDraft.order(drafts)
         clock.lap("sort")
         let unmatched = options.triage?.apply(to: &drafts, asOf: asOf, normalizer: normalizer)
 
@@ -97,7 +97,8 @@ public enum Engine {
         var perRule: [(String, Int)] = []
         // With `--max-findings`, which drafts are listed; without, all (and no copy of them).
         var listedFlags: [Bool]? = options.maxFindings == nil ? nil : []
-        for d in drafts {
+        for i in order {
+            let d = drafts[Int(i)]
             summary.findings += 1
             switch d.severity {
             case .error: summary.error += 1
@@ -114,7 +115,7 @@ public enum Engine {
             if perRule.last?.0 == d.rule { perRule[perRule.count - 1].1 += 1 } else { perRule.append((d.rule, 1)) }
             if let limit = options.maxFindings { listedFlags?.append(perRule[perRule.count - 1].1 <= limit) }
         }
-        if let flags = listedFlags { drafts = drafts.indices.filter { flags[$0] }.map { drafts[$0] } }
+        if let flags = listedFlags { order = order.indices.filter { flags[$0] }.map { order[$0] } }
         summary.byRule = perRule.map { RuleCount(rule: $0.0, count: $0.1) }
         clock.lap("findings")
 
@@ -132,7 +133,7 @@ public enum Engine {
         }
         var result = RunResult(rules: RuleFileInfo(file: file.path, name: file.name, sha256: file.sha256),
                                asOf: asOf, sources: sources, cases: checked.cases, summary: summary,
-                               findings: FindingList(drafts: DraftFindings(drafts: drafts, tables: tables)),
+                               findings: FindingList(drafts: DraftFindings(drafts: drafts, order: order, tables: tables)),
                                checks: checks)
         if options.triage?.waivers != nil { result.unmatchedWaivers = unmatched ?? [] }
         return result

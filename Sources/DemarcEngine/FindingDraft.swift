@@ -23,10 +23,13 @@ struct FindingDraft {
     /// Open until a baseline or waiver says otherwise.
     var status: FindingStatus = .open
 
-    /// Puts the drafts in result order. Sorts small keys, then moves each draft once along the
-    /// cycles of the permutation: sorting the drafts themselves moved large structs (0.8 s for
-    /// 160k findings), and building a sorted copy held every draft twice at a run's peak.
-    static func sort(_ drafts: inout [FindingDraft]) {
+    /// The drafts' result order: `order[p]` is the index of the draft at position `p`.
+    ///
+    /// The drafts themselves stay where they are: moving them into order went along the
+    /// permutation's cycles through the whole array, and where checks append rule after rule per
+    /// block (the streaming engine) that scattered move cost 0.3 s for 416,863 drafts against
+    /// 0.1 s for the same drafts nearly in order; a sorted copy would hold every draft twice.
+    static func order(_ drafts: [FindingDraft]) -> [Int32] {
         struct SortKey {
             var rank: Int
             var key: [String]
@@ -34,11 +37,11 @@ struct FindingDraft {
             var source: Int
             var line: Int
             var field: Int
-            var index: Int
+            var index: Int32
         }
         var keys = drafts.enumerated().map { i, d in
             SortKey(rank: d.rank, key: d.key, fingerprint: d.fingerprint, source: d.sourceRank,
-                    line: d.line, field: d.fieldRank, index: i)
+                    line: d.line, field: d.fieldRank, index: Int32(truncatingIfNeeded: i))
         }
         keys.sort { a, b in
             if a.rank != b.rank { return a.rank < b.rank }
@@ -49,20 +52,7 @@ struct FindingDraft {
             if a.field != b.field { return a.field < b.field }
             return a.index < b.index
         }
-        let from = keys.map(\.index)   // position p takes the draft now at from[p]
-        keys = []
-        var placed = [Bool](repeating: false, count: drafts.count)
-        for start in drafts.indices where !placed[start] {
-            let first = drafts[start]
-            var p = start
-            while true {
-                placed[p] = true
-                let q = from[p]
-                if q == start { drafts[p] = first; break }
-                drafts[p] = drafts[q]
-                p = q
-            }
-        }
+        return keys.map(\.index)
     }
 
     /// Result order (DETAILS.md 24).

@@ -25,7 +25,7 @@ public struct FindingList: RandomAccessCollection, Sendable, Hashable, Expressib
     public var endIndex: Int {
         switch storage {
         case .findings(let all): return all.count
-        case .drafts(let drafts): return drafts.drafts.count
+        case .drafts(let drafts): return drafts.order.count
         }
     }
 
@@ -44,19 +44,23 @@ public struct FindingList: RandomAccessCollection, Sendable, Hashable, Expressib
     }
 }
 
-/// A run's listed drafts and the tables whose records they show; read only once made.
+/// A run's drafts, which of them are listed in which order, and the tables whose records they
+/// show; read only once made.
 final class DraftFindings: @unchecked Sendable {
     let drafts: [FindingDraft]
+    /// The listed drafts in result order (indexes into `drafts`).
+    let order: [Int32]
     let tables: [SourceTable]
 
-    init(drafts: [FindingDraft], tables: [SourceTable]) {
+    init(drafts: [FindingDraft], order: [Int32], tables: [SourceTable]) {
         self.drafts = drafts
+        self.order = order
         self.tables = tables
     }
 
-    /// The finding of draft `i`, with its records' values written out.
+    /// The finding listed at position `i`, with its records' values written out.
     func finding(_ i: Int) -> Finding {
-        let d = drafts[i]
+        let d = drafts[Int(order[i])]
         var records: [SourceRecords] = []
         if let (s, entry) = d.malformed {
             let table = tables[s]
