@@ -10,10 +10,13 @@ import Foundation
 /// doubling would briefly hold three times the rows). The subscript rebuilds a `Value` on
 /// demand: cases and findings read few fields of few records, reading writes many.
 ///
+/// `@unchecked Sendable`: the buffers behind its plain pointers belong to its chunks, which live
+/// as long as the store, and slots below `count` never change once written.
+///
 /// Text is interned per field (the payload is an index into the field's table) while the
 /// field has at most `internLimit` distinct texts; beyond that (keys, names) each new text is
 /// copied into a byte arena (the payload is its position there).
-struct RowStore: Sendable {
+struct RowStore: @unchecked Sendable {
     /// Records per chunk.
     static let chunkShift = 14
     static let chunkRecords = 1 << chunkShift
@@ -24,6 +27,11 @@ struct RowStore: Sendable {
     /// Append-only: a chunk's slots below `count` never change once written, so copies of the
     /// store may share chunks; only the store that owns the table appends (the loader).
     private var chunks: [RowChunk] = []
+    /// The chunks' buffers, by chunk: reads and writes go through these plain pointers, so that
+    /// no chunk object is retained and released per field (which two threads reading the same
+    /// store would also contend on).
+    private var tagBuffers: [UnsafeMutablePointer<UInt8>] = []
+    private var payloadBuffers: [UnsafeMutablePointer<UInt32>] = []
     /// Payloads too wide for 32 bits (tag with `wideFlag`); a decimal's scale follows its units.
     private var wide: [Int64] = []
     private(set) var count = 0
@@ -64,7 +72,12 @@ struct RowStore: Sendable {
     /// set (`set`, `setText`) before `endRecord`.
     @inline(__always) mutating func beginRecord() -> Int {
         let slot = (count & (RowStore.chunkRecords - 1)) * width
-        if slot == 0 { chunks.append(RowChunk(slots: RowStore.chunkRecords * width)) }
+        if slot == 0 {
+            let chunk = RowChunk(slots: RowStore.chunkRecords * width)
+            chunks.append(chunk)
+            tagBuffers.append(chunk.tags)
+            payloadBuffers.append(chunk.payloads)
+        }
         return slot
     }
 
@@ -95,27 +108,26 @@ struct RowStore: Sendable {
 
     /// Sets a field of the current record to unknown.
     @inline(__always) func setUnknown(slot: Int) {
-        let chunk = chunks[chunks.count - 1]
-        chunk.tags[slot] = RowStore.unknownTag
-        chunk.payloads[slot] = 0
+        tagBuffers[tagBuffers.count - 1][slot] = RowStore.unknownTag
+        payloadBuffers[payloadBuffers.count - 1][slot] = 0
     }
 
     /// The interned text with `id` of `field`.
     func internedText(_ id: Int, field: Int) -> String { interners[field].texts[id] }
 
     @inline(__always) private mutating func store(_ tag: UInt8, _ payload: Int64, slot: Int) {
-        let chunk = chunks[chunks.count - 1]
+        let tags = tagBuffers[tagBuffers.count - 1], payloads = payloadBuffers[payloadBuffers.count - 1]
         if tag == RowStore.arenaTag, payload >> 32 < 4096, payload & 0xFFFF_FFFF < 1 << 20 {
             // Arena chunk (12 bits) and offset in it (20 bits: chunks are 1 MiB, a larger
             // text has a chunk of its own at offset 0).
-            chunk.tags[slot] = tag
-            chunk.payloads[slot] = UInt32(truncatingIfNeeded: payload >> 32) << 20 | UInt32(truncatingIfNeeded: payload & 0xF_FFFF)
+            tags[slot] = tag
+            payloads[slot] = UInt32(truncatingIfNeeded: payload >> 32) << 20 | UInt32(truncatingIfNeeded: payload & 0xF_FFFF)
         } else if tag != RowStore.arenaTag && tag != RowStore.wideDecimalTag, let narrow = Int32(exactly: payload) {
-            chunk.tags[slot] = tag
-            chunk.payloads[slot] = UInt32(bitPattern: narrow)
+            tags[slot] = tag
+            payloads[slot] = UInt32(bitPattern: narrow)
         } else {
-            chunk.tags[slot] = tag | RowStore.wideFlag
-            chunk.payloads[slot] = UInt32(truncatingIfNeeded: wide.count)
+            tags[slot] = tag | RowStore.wideFlag
+            payloads[slot] = UInt32(truncatingIfNeeded: wide.count)
             wide.append(payload)   // a wide decimal's scale follows (`set`)
         }
     }
@@ -142,10 +154,10 @@ struct RowStore: Sendable {
 
     /// One field of one record.
     @inline(__always) subscript(record: Int, field: Int) -> Value {
-        let chunk = chunks[record >> RowStore.chunkShift]
+        let chunk = record >> RowStore.chunkShift
         let slot = (record & (RowStore.chunkRecords - 1)) * width + field
-        var tag = chunk.tags[slot]
-        let narrow = chunk.payloads[slot]
+        var tag = tagBuffers[chunk][slot]
+        let narrow = payloadBuffers[chunk][slot]
         let payload: Int64
         if tag & RowStore.wideFlag != 0 {
             tag &= ~RowStore.wideFlag

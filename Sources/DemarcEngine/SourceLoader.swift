@@ -161,8 +161,15 @@ struct SourceLoader {
         let keyIsText = keyFields.map { $0 >= 0 && isText[$0] }
         var stateByID: [Int16] = []
         let unknownState = classifyRecords ? classifier.classify(value: .unknown) : CaseState.unclassified
-        var textRanges = [Range<Int>?](repeating: nil, count: width)
-        var keyValues = [Value](repeating: .unknown, count: width)
+        // Per field of the record at hand; buffers, not arrays: no uniqueness check per write.
+        let textRanges = UnsafeMutableBufferPointer<Range<Int>?>.allocate(capacity: max(1, width))
+        textRanges.initialize(repeating: nil)
+        let keyValues = UnsafeMutableBufferPointer<Value>.allocate(capacity: max(1, width))
+        keyValues.initialize(repeating: .unknown)
+        defer {
+            textRanges.deallocate()
+            keyValues.deinitialize().deallocate()
+        }
         let summary = try plan.specs.withUnsafeBufferPointer { specs in try read { raw in
             recordCount += 1
             if bytePath && raw.malformed == nil && blockRecords < blockSize {
