@@ -309,8 +309,9 @@ struct ByteInterner: Sendable {
     }
 }
 
-/// Texts in 1 MiB byte chunks, each a 4-byte length and its UTF-8; a position is the chunk
-/// (upper 32 bits) and the offset in it.
+/// Texts in 1 MiB byte chunks, each its length and its UTF-8; a position is the chunk (upper
+/// 32 bits) and the offset in it. A length below 128 takes one byte (keys, names), a longer one
+/// four (the first with its high bit set): 3 bytes a key less than a fixed 4-byte length.
 struct TextArena: Sendable {
     static let chunkSize = 1 << 20
     private var chunks: [[UInt8]] = []
@@ -324,7 +325,8 @@ struct TextArena: Sendable {
 
     /// Stores the UTF-8 text `bytes`; returns its position.
     mutating func append(_ bytes: UnsafeRawBufferPointer) -> Int64 {
-        let need = bytes.count + 4
+        let short = bytes.count < 0x80
+        let need = bytes.count + (short ? 1 : 4)
         if chunks.isEmpty || used + need > chunks[chunks.count - 1].count {
             chunks.append([UInt8](repeating: 0, count: max(TextArena.chunkSize, need)))
             used = 0
@@ -333,12 +335,20 @@ struct TextArena: Sendable {
         let offset = used
         let n = UInt32(truncatingIfNeeded: bytes.count)
         chunks[c].withUnsafeMutableBufferPointer { chunk in
-            chunk[offset] = UInt8(truncatingIfNeeded: n)
-            chunk[offset + 1] = UInt8(truncatingIfNeeded: n >> 8)
-            chunk[offset + 2] = UInt8(truncatingIfNeeded: n >> 16)
-            chunk[offset + 3] = UInt8(truncatingIfNeeded: n >> 24)
+            var at = offset
+            if short {
+                chunk[at] = UInt8(truncatingIfNeeded: n)
+                at += 1
+            } else {
+                // Big-endian with the high bit set: the first byte says "four".
+                chunk[at] = UInt8(truncatingIfNeeded: n >> 24) | 0x80
+                chunk[at + 1] = UInt8(truncatingIfNeeded: n >> 16)
+                chunk[at + 2] = UInt8(truncatingIfNeeded: n >> 8)
+                chunk[at + 3] = UInt8(truncatingIfNeeded: n)
+                at += 4
+            }
             if let base = chunk.baseAddress, let from = bytes.baseAddress {
-                UnsafeMutableRawPointer(base + offset + 4).copyMemory(from: from, byteCount: bytes.count)
+                UnsafeMutableRawPointer(base + at).copyMemory(from: from, byteCount: bytes.count)
             }
         }
         used = offset + need
@@ -349,8 +359,15 @@ struct TextArena: Sendable {
     func text(at position: Int64) -> String {
         let c = Int(position >> 32), offset = Int(position & 0xFFFF_FFFF)
         return chunks[c].withUnsafeBufferPointer { all in
-            let n = Int(all[offset]) | Int(all[offset + 1]) << 8 | Int(all[offset + 2]) << 16 | Int(all[offset + 3]) << 24
-            return String(decoding: UnsafeBufferPointer(rebasing: all[(offset + 4)..<(offset + 4 + n)]), as: UTF8.self)
+            var at = offset
+            var n = Int(all[at])
+            if n & 0x80 == 0 {
+                at += 1
+            } else {
+                n = Int(all[at] & 0x7F) << 24 | Int(all[at + 1]) << 16 | Int(all[at + 2]) << 8 | Int(all[at + 3])
+                at += 4
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: all[at..<(at + n)]), as: UTF8.self)
         }
     }
 }

@@ -84,4 +84,13 @@ final class RowStoreTests: XCTestCase {
         XCTAssertEqual(interner.texts.count, RowStore.internLimit)
         XCTAssertEqual(interner.texts[4000], "text 4000 with some length")
     }
+
+    /// Arena texts keep their length in one byte below 128, in four from 128 on.
+    func testArenaLengthsAroundTheOneByteLimit() {
+        var arena = TextArena()
+        let texts = ["", "a", String(repeating: "b", count: 127), String(repeating: "c", count: 128),
+                     String(repeating: "ü", count: 100), String(repeating: "d", count: 70_000)]
+        let positions = texts.map { arena.append($0) }
+        for (text, position) in zip(texts, positions) { XCTAssertEqual(arena.text(at: position), text) }
+    }
 }
