@@ -119,6 +119,8 @@ enum CaseBuilder {
         store.keys = caseKeys
         store.missing = caseMissing
         store.recordCases = recordCases
+        // Key fields not stored in the rows read their text through the cases from now on.
+        for (t, table) in tables.enumerated() { table.rows.keyTexts.use(caseKeys: caseKeys, recordCases: recordCases[t]) }
         for (t, table) in tables.enumerated() {
             if table.isGrouped {
                 buildGroups(table, recordCases: recordCases[t], caseCount: store.count, asOf: asOf, calendar: calendar)

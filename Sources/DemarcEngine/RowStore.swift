@@ -38,6 +38,8 @@ struct RowStore: @unchecked Sendable {
     /// Per field: the interned texts (by their bytes) while the field is still interning.
     private var interners: [ByteInterner]
     private var arena = TextArena()
+    /// Where fields stored as `keyTag` find their text (shared by copies of the store).
+    let keyTexts = KeyTexts()
 
     init(width: Int) {
         self.width = width
@@ -55,6 +57,9 @@ struct RowStore: @unchecked Sendable {
     private static let trueTag: UInt8 = 7
     private static let durationTag: UInt8 = 8
     private static let wideDecimalTag: UInt8 = 9
+    /// A text that equals the record's normalized key (a one-part key): not stored, but read
+    /// from `keyTexts`, which the key itself is kept in anyway (the arena would hold it twice).
+    private static let keyTag: UInt8 = 10
     private static let decimalTag: UInt8 = 16
     private static let maxTagScale: UInt8 = 100
     private static let wideFlag: UInt8 = 0x80
@@ -104,6 +109,12 @@ struct RowStore: @unchecked Sendable {
         let encoded = encodeText(bytes, field: field)
         store(encoded.0, encoded.1, slot: slot)
         return encoded
+    }
+
+    /// Sets a text field of the current record to the record's key (`keyTag`).
+    @inline(__always) func setKeyText(slot: Int) {
+        tagBuffers[tagBuffers.count - 1][slot] = RowStore.keyTag
+        payloadBuffers[payloadBuffers.count - 1][slot] = 0
     }
 
     /// Sets a field of the current record to unknown.
@@ -181,8 +192,36 @@ struct RowStore: @unchecked Sendable {
         case RowStore.falseTag: return .bool(false)
         case RowStore.trueTag: return .bool(true)
         case RowStore.durationTag: return .duration(payload)
+        case RowStore.keyTag: return .text(keyTexts.text(record: record))
         default: return .decimal(FixedDecimal(units: payload, scale: tag &- RowStore.decimalTag))
         }
+    }
+}
+
+/// The normalized key of each record of a table, for the fields its rows do not store
+/// (`RowStore.keyTag`): before the cases are built, the table's per-record keys; after, each
+/// record's case and the case keys (the per-record keys are then released).
+final class KeyTexts: @unchecked Sendable {
+    private var records: [String] = []
+    private var caseKeys: [String] = []
+    private var recordCases: [Int32] = []
+
+    /// The keys by record (while the table holds them).
+    func use(records keys: [String]) {
+        records = keys
+        caseKeys = []
+        recordCases = []
+    }
+
+    /// The keys by case, and each record's case.
+    func use(caseKeys keys: [String], recordCases cases: [Int32]) {
+        records = []
+        caseKeys = keys
+        recordCases = cases
+    }
+
+    func text(record: Int) -> String {
+        record < records.count ? records[record] : caseKeys[Int(recordCases[record])]
     }
 }
 

@@ -159,6 +159,9 @@ struct SourceLoader {
         let stateField = classifyRecords ? classifier.valueField ?? -1 : -1
         let requestOf = plan.fieldRequest.map { $0 ?? Int.max }
         let keyIsText = keyFields.map { $0 >= 0 && isText[$0] }
+        // A one-part text key: its field is stored only where its text differs from the key
+        // (`RowStore.keyTag`), which saves the text's second copy (arena) for nearly every record.
+        let keyField = keyFields.count == 1 && keyIsText[0] && keyFields[0] != stateField ? keyFields[0] : -1
         var stateByID: [Int16] = []
         let unknownState = classifyRecords ? classifier.classify(value: .unknown) : CaseState.unclassified
         // Per field of the record at hand; buffers, not arrays: no uniqueness check per write.
@@ -188,6 +191,7 @@ struct SourceLoader {
                             if isText[f] {
                                 if !isBlank(bytes) {
                                     textRanges[f] = r
+                                    if f == keyField { continue }   // stored with the key, below
                                     let (tag, id) = rows.setText(bytes, field: f, slot: slot &+ f)
                                     if f == stateField {
                                         state = tag == RowStore.internedTag
@@ -221,13 +225,23 @@ struct SourceLoader {
                         }
                     }
                 }
-                rows.endRecord()
                 lines.append(Int32(clamping: raw.line))
+                var keyFieldText: String? = nil
                 Self.appendKey(of: raw, record: recordIndex, fields: keyFields, normalizer: normalizer,
                                &keys, &keyMissing, &missingKeyRaw) { p, f in
                     guard keyIsText[p], let r = textRanges[f] else { return keyText(keyValues[f]) }
-                    return raw.bytes.withUnsafeBytes { String(decoding: $0[r], as: UTF8.self) }
+                    let text = raw.bytes.withUnsafeBytes { String(decoding: $0[r], as: UTF8.self) }
+                    if f == keyField { keyFieldText = text }
+                    return text
                 }
+                if let text = keyFieldText, let r = textRanges[keyField] {
+                    if keys[keys.count - 1] == text {
+                        rows.setKeyText(slot: slot &+ keyField)
+                    } else {
+                        raw.bytes.withUnsafeBytes { _ = rows.setText(UnsafeRawBufferPointer(rebasing: $0[r]), field: keyField, slot: slot &+ keyField) }
+                    }
+                }
+                rows.endRecord()
                 if classifyRecords { recordState.append(state) }
                 return
             }
@@ -306,6 +320,7 @@ struct SourceLoader {
             try onBlock(Self.block(newBlock(), header: header ?? table.header, records: blockRecords,
                                    &rows, &lines, &keys, &keyMissing, &recordState, &issues, &malformed, &missingKeyRaw))
         }
+        rows.keyTexts.use(records: keys)
         table.rows = rows
         table.lines = lines
         table.keys = keys
@@ -357,6 +372,7 @@ struct SourceLoader {
         block.header = header
         block.recordCount = records
         swap(&block.rows, &rows); swap(&block.lines, &lines); swap(&block.keys, &keys)
+        block.rows.keyTexts.use(records: block.keys)
         swap(&block.keyMissing, &keyMissing); swap(&block.recordState, &recordState)
         swap(&block.valueIssues, &issues); swap(&block.malformed, &malformed)
         swap(&block.missingKeyRaw, &missingKeyRaw)

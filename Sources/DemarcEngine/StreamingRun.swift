@@ -206,6 +206,7 @@ private struct IndexedSide {
         keys.recordCases = recordCases
         self.caseKeys = caseKeys
         table.recordKeys = keys
+        table.rows.keyTexts.use(caseKeys: caseKeys, recordCases: recordCases)
     }
 
     /// The findings of one block of streamed records, appended to `drafts`; the records they
