@@ -66,6 +66,18 @@ public enum ValueParser {
         }
     }
 
+    /// `parse(_:as:)` of a decimal field, given its marks rather than its spec (copying a spec
+    /// per field, with the `String` inside its date format, showed in profiles of the loader).
+    @inline(__always)
+    public static func parseDecimal(_ bytes: UnsafeRawBufferPointer, mark: UInt8, thousands: UInt8?) -> ParsedValue {
+        var lo = 0
+        var hi = bytes.count
+        while lo < hi && isSpace(bytes[lo]) { lo += 1 }
+        while hi > lo && isSpace(bytes[hi - 1]) { hi -= 1 }
+        if lo == hi { return .empty }
+        return parseDecimal(ByteSpan(bytes: bytes, lo: lo, hi: hi), mark: mark, thousands: thousands)
+    }
+
     /// Parses a String's UTF-8 text, as `parse(_:as:)` on bytes does.
     public static func parse(_ text: String, as spec: ValueSpec) -> ParsedValue {
         var copy = text

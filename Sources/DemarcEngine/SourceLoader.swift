@@ -148,6 +148,9 @@ struct SourceLoader {
         // parser copied it (a String inside `DateFormat` makes that a value-witness call),
         // 2.4% of a run in `perf`.
         let isText = plan.specs.map { $0.type == .text }
+        // Decimal fields' marks, read once: the byte path parses them without the spec.
+        let isDecimal = plan.specs.map { $0.type == .decimal }
+        let decimalMarks = plan.specs.map { ($0.decimalMark, $0.thousandsMark) }
 
         // The byte path: when every field is read directly (none derived, repeated or signed)
         // and a state, if any, is decided by one field's value, a well-formed record's texts go
@@ -201,7 +204,10 @@ struct SourceLoader {
                                     continue
                                 }
                             } else {
-                                switch ValueParser.parse(bytes, as: specs[f]) {
+                                let parsed = isDecimal[f]
+                                    ? ValueParser.parseDecimal(bytes, mark: decimalMarks[f].0, thousands: decimalMarks[f].1)
+                                    : ValueParser.parse(bytes, as: specs[f])
+                                switch parsed {
                                 case .value(let v):
                                     rows.set(v, slot: slot &+ f)
                                     keyValues[f] = v

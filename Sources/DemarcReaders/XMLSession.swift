@@ -88,11 +88,6 @@ enum XMLPushParse {
         XMLPushParse.initializeOnce()
         let source = try ByteSource(input: input)
         let capacity = max(chunkSize, 8)
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
-        defer { buffer.deallocate() }
-        // The parse keeps this core busy: the checksum is computed beside it.
-        let hasher = BackgroundHasher()
-        defer { hasher.close() }
         var summary = ReadSummary()
 
         var handler = xmlSAXHandler()
@@ -111,31 +106,33 @@ enum XMLPushParse {
         context.pointee.ctxt = ctxt
         prepare(ctxt)
 
-        var n = try source.read(into: buffer, count: capacity, atLeast: 4, displayName: input.displayName)
-        guard n > 0 else {
+        // The parse keeps this core busy: reading and the checksum run beside it.
+        let reader = ChunkReader(source: source, capacity: capacity, displayName: input.displayName, onChunk: onChunk)
+        defer { reader.close() }
+        var chunk = try reader.next()
+        guard chunk.count > 0 else {
             throw DemarcError.unreadableInput(SourcePosition(file: input.displayName, line: 0), "document is empty")
         }
-        let prolog = XMLProlog(head: UnsafeRawBufferPointer(start: buffer, count: n))
+        let prolog = XMLProlog(head: UnsafeRawBufferPointer(start: chunk.bytes, count: chunk.count))
         summary.encoding = prolog.encoding
         summary.encodingSource = prolog.source
         var lineEnds = XMLLineEndNormalizer()
         // The first non-zero xmlParseChunk code: some errors (an encoder error) set nothing else.
         var status: Int32 = 0
-        while n > 0 {
-            hasher.update(UnsafeRawBufferPointer(start: buffer, count: n))
-            onChunk?(UnsafeRawBufferPointer(start: buffer, count: n))
-            var count = n
+        while chunk.count > 0 {
+            var count = chunk.count
             if prolog.asciiLineEnds {
-                let (passed, leadingLF) = lineEnds.normalize(UnsafeMutableRawBufferPointer(start: buffer, count: n))
+                let (passed, leadingLF) = lineEnds.normalize(UnsafeMutableRawBufferPointer(start: chunk.bytes, count: count))
                 count = passed
                 if leadingLF { pushNewline(ctxt) }
             }
             if !context.pointee.halted && count > 0 {
-                let code = push(ctxt, buffer, count)
+                let code = push(ctxt, chunk.bytes, count)
                 if status == 0 { status = code }
             }
+            reader.recycle(chunk)
             if context.pointee.halted { break }
-            n = try source.read(into: buffer, count: capacity, displayName: input.displayName)
+            chunk = try reader.next()
         }
         if !context.pointee.halted {
             if lineEnds.pendingCR { pushNewline(ctxt) }
@@ -156,7 +153,7 @@ enum XMLPushParse {
             throw DemarcError.unreadableInput(SourcePosition(file: input.displayName, line: 0),
                                               "the xml parser stopped (libxml2 error \(status))")
         }
-        summary.sha256 = hasher.finalizeHex()
+        summary.sha256 = reader.finishHex()
         return summary
     }
 

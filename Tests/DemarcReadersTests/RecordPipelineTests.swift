@@ -4,7 +4,7 @@ import Foundation
 import XCTest
 
 /// A reader and its sink on two threads (`RecordPipeline`) deliver what the reader delivers
-/// called directly, and stop the same ways; the background checksum equals the inline one.
+/// called directly, and stop the same ways; chunks read ahead (`ChunkReader`) are the file's.
 final class RecordPipelineTests: XCTestCase {
     private struct SinkStop: Error, Equatable {}
 
@@ -74,20 +74,33 @@ final class RecordPipelineTests: XCTestCase {
         XCTAssertEqual(delivered, 40)
     }
 
-    func testTheBackgroundChecksumIsTheInlineOne() {
-        var inline = SHA256()
-        let background = BackgroundHasher()
+    /// The chunks read ahead are the file's bytes in order, and their checksum the file's.
+    func testChunksReadAheadAreTheFileAndItsChecksum() throws {
+        var bytes: [UInt8] = []
         var seed: UInt64 = 42
-        for size in [0, 1, 63, 64, 65, 4096, 100_000, 3] + Array(repeating: 1000, count: 40) {
-            let chunk = (0..<size).map { _ -> UInt8 in
-                seed = seed &* 6364136223846793005 &+ 1442695040888963407
-                return UInt8(truncatingIfNeeded: seed >> 33)
-            }
-            chunk.withUnsafeBytes { inline.update($0); background.update($0) }
+        for _ in 0..<100_003 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            bytes.append(UInt8(truncatingIfNeeded: seed >> 33))
         }
-        XCTAssertEqual(background.finalizeHex(), inline.finalizeHex())
-        XCTAssertEqual(background.finalizeHex(), inline.finalizeHex(), "a second call gives the same digest")
-        let unused = BackgroundHasher()
-        unused.close()   // returns: the thread ends without a digest asked for
+        let path = try XMLTestSupport.temporary(bytes, name: "bytes.bin")
+        var inline = SHA256()
+        inline.update(bytes)
+        for capacity in [8, 1000, 1 << 18] {
+            let reader = ChunkReader(source: try ByteSource(input: .file(path)), capacity: capacity,
+                                     displayName: path, onChunk: nil)
+            var seen: [UInt8] = []
+            var chunk = try reader.next()
+            while chunk.count > 0 {
+                seen.append(contentsOf: UnsafeRawBufferPointer(start: chunk.bytes, count: chunk.count))
+                reader.recycle(chunk)
+                chunk = try reader.next()
+            }
+            XCTAssertEqual(seen, bytes, "capacity \(capacity)")
+            XCTAssertEqual(reader.finishHex(), inline.finalizeHex(), "capacity \(capacity)")
+        }
+        // Closed after the first chunk: the reading thread ends without reading on.
+        let early = ChunkReader(source: try ByteSource(input: .file(path)), capacity: 8, displayName: path, onChunk: nil)
+        XCTAssertEqual(try early.next().count, 8)
+        early.close()
     }
 }
