@@ -43,8 +43,8 @@ final class ChunkReader: @unchecked Sendable {
         Thread { [self] in readAhead() }.start()
     }
 
+    // The reading thread holds the reader until it ends, so the buffers outlive it.
     deinit {
-        close()
         for buffer in owned { buffer.deallocate() }
     }
 
@@ -62,11 +62,12 @@ final class ChunkReader: @unchecked Sendable {
     /// The lowercase hex SHA-256 of every byte read; call after the last chunk (count 0).
     func finishHex() -> String {
         close()
+        done.wait()
         return hasher.finalizeHex()
     }
 
-    /// Stops reading ahead and waits for the reading thread; call it on every path. Later calls
-    /// return at once.
+    /// Stops reading ahead; call it on every path. It does not wait for a read in flight (on
+    /// standard input that may wait for its writer): the reading thread ends after it.
     func close() {
         lock.lock()
         let first = !finished
@@ -75,7 +76,6 @@ final class ChunkReader: @unchecked Sendable {
         guard first else { return }
         full.stop()
         free.close()
-        done.wait()
     }
 
     private func readAhead() {
