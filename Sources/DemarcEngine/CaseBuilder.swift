@@ -47,16 +47,11 @@ final class CaseStore: @unchecked Sendable {
         }
     }
 
-    /// The key parts of a well-formed record of `table`: its case's key, which is the record's
-    /// own (the tables' per-record keys are released once the cases are built).
+    /// The key parts of a well-formed record of `table` (its own keys, or its case's once the
+    /// cases are built: `KeyTexts`).
     func keyParts(record: Int, of table: SourceTable) -> [String] {
-        if let own = table.recordKeys {
-            return splitKey(own.caseKeys[Int(own.recordCases[record])], parts: table.def.key.count)
-        }
-        if record < table.keys.count { return splitKey(table.keys[record], parts: table.def.key.count) }
-        guard let t = tables.firstIndex(where: { $0 === table }), t < recordCases.count,
-              record < recordCases[t].count else { return [] }
-        return splitKey(keys[Int(recordCases[t][record])], parts: table.def.key.count)
+        guard let key = table.rows.keyTexts.key(record: record) else { return [] }
+        return splitKey(key, parts: table.def.key.count)
     }
 }
 

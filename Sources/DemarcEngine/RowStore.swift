@@ -198,9 +198,10 @@ struct RowStore: @unchecked Sendable {
     }
 }
 
-/// The normalized key of each record of a table, for the fields its rows do not store
-/// (`RowStore.keyTag`): before the cases are built, the table's per-record keys; after, each
-/// record's case and the case keys (the per-record keys are then released).
+/// The normalized key of each well-formed record of a table (parts joined by U+001F): for
+/// `CaseStore.keyParts(record:of:)`, and for the key fields the rows do not store
+/// (`RowStore.keyTag`). Before the cases are built it holds the table's per-record keys; after,
+/// each record's case and the case keys (the per-record keys are then released).
 final class KeyTexts: @unchecked Sendable {
     private var records: [String] = []
     private var caseKeys: [String] = []
@@ -220,9 +221,14 @@ final class KeyTexts: @unchecked Sendable {
         recordCases = cases
     }
 
-    func text(record: Int) -> String {
-        record < records.count ? records[record] : caseKeys[Int(recordCases[record])]
+    /// The key of `record`; nil for a table whose keys were never given (records copied in).
+    func key(record: Int) -> String? {
+        if record < records.count { return records[record] }
+        return record < recordCases.count ? caseKeys[Int(recordCases[record])] : nil
     }
+
+    /// The key of a record whose key field is stored as `keyTag` (it has one).
+    func text(record: Int) -> String { key(record: record) ?? "" }
 }
 
 /// One chunk of a `RowStore`: a tag byte and a 4-byte payload per slot, in memory of its own

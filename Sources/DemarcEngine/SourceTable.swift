@@ -78,9 +78,6 @@ final class SourceTable: @unchecked Sendable {
     /// The raw text of records whose key is missing, where the reader keeps raw text (CSV):
     /// their `missing-key` fingerprint is made of it (DETAILS.md 25). Rare, so a dictionary.
     var missingKeyRaw: [Int32: String] = [:]
-    /// Streaming: the key of each record, for a table whose records' cases are not in the store
-    /// at hand (the indexed side, whose cases go to the blocks of the streamed one).
-    var recordKeys: RecordKeys?
     /// `cardinality: one`: the class of each record (`CaseState.unclassified` or an index).
     var recordState: [Int16] = []
     var valueIssues: [ValueIssue] = []
@@ -184,14 +181,6 @@ final class SourceTable: @unchecked Sendable {
         }
         return fileSpans[low].file
     }
-}
-
-/// The normalized key of each record of a table: its case's key (`StreamingRun`).
-final class RecordKeys: @unchecked Sendable {
-    /// Per case of the table: its key.
-    var caseKeys: [String] = []
-    /// Per well-formed record: its case.
-    var recordCases: [Int32] = []
 }
 
 /// Splits a joined key back into its parts.

@@ -150,9 +150,9 @@ private struct IndexedSide {
     let asOf: Day
     let streamedOrder: Int
     private var index: KeyIndex
-    private let keys = RecordKeys()
-    /// `keys.caseKeys`, held here too so that lookups do not go through the class.
+    /// The indexed side's case keys, and each of its records' case.
     private var caseKeys: [String] = []
+    private var recordCases: [Int32] = []
     /// Per case of the indexed side: its first record, whether its key is missing, and the line
     /// of the first streamed record with the key (-1: none yet).
     private var firstRecord: [Int32] = []
@@ -202,10 +202,8 @@ private struct IndexedSide {
         }
         if warm == 0x5EED_5EED_5EED_5EED { hashes.reserveCapacity(0) }   // keeps the reads ahead
         streamedLine = [Int32](repeating: -1, count: firstRecord.count)
-        keys.caseKeys = caseKeys
-        keys.recordCases = recordCases
         self.caseKeys = caseKeys
-        table.recordKeys = keys
+        self.recordCases = recordCases
         table.rows.keyTexts.use(caseKeys: caseKeys, recordCases: recordCases)
     }
 
@@ -317,9 +315,9 @@ private struct IndexedSide {
     /// The indexed side's records: matched when a streamed record shares their key.
     func indexedAccount() -> RecordAccount {
         var matched = 0
-        for c in keys.recordCases where streamedLine[Int(c)] >= 0 { matched += 1 }
+        for c in recordCases where streamedLine[Int(c)] >= 0 { matched += 1 }
         return RecordAccount(read: table.recordCount, malformedRecords: table.malformed.count,
-                             matched: matched, unmatched: keys.recordCases.count - matched)
+                             matched: matched, unmatched: recordCases.count - matched)
     }
 
     /// The streamed side's records: matched when the indexed side has their key.
