@@ -107,28 +107,31 @@ struct KeyIndex {
     /// A 64-bit hash of the key's UTF-8 bytes (multiply-xorshift over 8-byte words).
     static func hash(_ key: String) -> UInt64 {
         var key = key
-        return key.withUTF8 { buffer -> UInt64 in
-            let n = buffer.count
-            var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: n)
-            guard let base = buffer.baseAddress else { return mixFinal(h) }
-            let raw = UnsafeRawPointer(base)
-            var i = 0
-            while i &+ 8 <= n {
-                h = mix(h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                i &+= 8
-            }
-            if i < n {
-                var tail: UInt64 = 0
-                var shift: UInt64 = 0
-                while i < n {
-                    tail |= UInt64(buffer[i]) << shift
-                    shift &+= 8
-                    i &+= 1
-                }
-                h = mix(h ^ tail)
-            }
-            return mixFinal(h)
+        return key.withUTF8 { hash(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The hash of `bytes`; `seed` varies it (the row store's interner seeds it per process).
+    @inline(__always)
+    static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64 = 0x9E37_79B9_7F4A_7C15) -> UInt64 {
+        let n = bytes.count
+        var h: UInt64 = seed ^ UInt64(truncatingIfNeeded: n)
+        guard let raw = bytes.baseAddress else { return mixFinal(h) }
+        var i = 0
+        while i &+ 8 <= n {
+            h = mix(h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            i &+= 8
         }
+        if i < n {
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < n {
+                tail |= UInt64(bytes[i]) << shift
+                shift &+= 8
+                i &+= 1
+            }
+            h = mix(h ^ tail)
+        }
+        return mixFinal(h)
     }
 
     @inline(__always) private static func mix(_ x: UInt64) -> UInt64 {

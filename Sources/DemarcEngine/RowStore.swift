@@ -277,7 +277,7 @@ struct ByteInterner: Sendable {
         }
         if slots.isEmpty { rehash(capacity: 32) }
         let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: ByteInterner.hash(text)) & mask
+        var i = Int(truncatingIfNeeded: KeyIndex.hash(text, seed: ByteInterner.seed)) & mask
         var probes = 0
         while true {
             let entry = slots[i]
@@ -319,7 +319,7 @@ struct ByteInterner: Sendable {
         slots = Array(repeating: 0, count: capacity)
         let mask = capacity - 1
         for id in 0..<texts.count {
-            let hash = bytes.withUnsafeBytes { ByteInterner.hash(UnsafeRawBufferPointer(rebasing: $0[Int(starts[id])..<Int(starts[id + 1])])) }
+            let hash = bytes.withUnsafeBytes { KeyIndex.hash(UnsafeRawBufferPointer(rebasing: $0[Int(starts[id])..<Int(starts[id + 1])]), seed: ByteInterner.seed) }
             var i = Int(truncatingIfNeeded: hash) & mask
             while slots[i] != 0 { i = (i + 1) & mask }
             slots[i] = Int32(id + 1)
@@ -331,26 +331,6 @@ struct ByteInterner: Sendable {
         guard to - from == text.count else { return false }
         if text.isEmpty { return true }
         return bytes.withUnsafeBytes { all in memcmp(all.baseAddress! + from, text.baseAddress!, text.count) == 0 }
-    }
-
-    /// A seeded multiply-xorshift hash over 8-byte words.
-    @inline(__always) static func hash(_ b: UnsafeRawBufferPointer) -> UInt64 {
-        var h = seed ^ UInt64(truncatingIfNeeded: b.count)
-        var i = 0
-        let n = b.count
-        while i + 8 <= n {
-            h = (h ^ b.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-            h ^= h >> 31
-            i += 8
-        }
-        var tail: UInt64 = 0, shift: UInt64 = 0
-        while i < n {
-            tail |= UInt64(b[i]) << shift
-            shift += 8
-            i += 1
-        }
-        h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
-        return h ^ (h >> 29)
     }
 }
 
