@@ -1,4 +1,5 @@
 import DemarcCore
+import DemarcReaders
 import DemarcRules
 
 /// Every case of a run: records of all sources that share a normalized key.
@@ -60,67 +61,36 @@ final class CaseStore: @unchecked Sendable {
 enum CaseBuilder {
     /// Builds the cases; fills each table's per-case columns.
     static func build(_ tables: [SourceTable], asOf: Day, calendar: Calendar?) -> CaseStore {
+        var index = CaseIndex(sources: tables.count)
+        for (i, table) in tables.enumerated() { index.add(table, source: i) }
+        index.dropIndex()
+        return finish(index, tables: tables, asOf: asOf, calendar: calendar)
+    }
+
+    /// The order in which sources are indexed (and so their cases numbered): the smallest file
+    /// first, so that it is indexed while the larger ones are still being read
+    /// (`CaseIndexing`); sizes are known before reading, so the order is the inputs'. Standard
+    /// input and file patterns go last; ties keep the rule file's order.
+    static func indexOrder(_ inputs: [InputFile]) -> [Int] {
+        let sizes = inputs.map { $0.path.flatMap(fileSize) ?? Int.max }
+        return inputs.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] < sizes[$1] : $0 < $1 }
+    }
+
+    /// Fills the store and the tables' per-case columns from the index of every source.
+    static func finish(_ index: CaseIndex, tables: [SourceTable], asOf: Day, calendar: Calendar?) -> CaseStore {
         let store = CaseStore(tables: tables)
-        let largest = tables.map(\.lines.count).max() ?? 0
-        var index = KeyIndex(capacity: largest)
-        // Most keys of the other sources are the largest one's: room for an eighth more keeps
-        // the case keys from doubling (a copy of every key) near the peak of a run.
-        // Local arrays, moved into the store at the end: the store's (a class's) properties
-        // would cost a dynamic exclusivity check on every access in the loop.
-        var caseKeys: [String] = []
-        var caseMissing: [Bool] = []
-        caseKeys.reserveCapacity(largest + largest / 8)
-        caseMissing.reserveCapacity(largest + largest / 8)
-        var recordCases: [[Int32]] = []
-        // Keys go in batches: first every key's hash and its first slot, then the case key that
-        // slot names, then the lookups. The reads ahead touch memory the lookups need, so their
-        // cache misses overlap instead of coming one after another (12% of a 1M run in `perf`).
-        let batch = KeyIndex.batch
-        var hashes = [UInt64](repeating: 0, count: batch)
-        var warm: UInt64 = 0
-        for table in tables {
-            let count = table.lines.count
-            let keys = table.keys, keyMissing = table.keyMissing
-            table.keys = []   // the case keys hold them now; 16 bytes a record less at the peak
-            var cases = [Int32](repeating: 0, count: count)
-            var start = 0
-            while start < count {
-                let end = min(start + batch, count)
-                warm &+= index.readAhead(keys, start..<end, hashes: &hashes, caseKeys: caseKeys)
-                for r in start..<end {
-                    if keyMissing[r] {
-                        cases[r] = Int32(caseKeys.count)
-                        caseKeys.append(keys[r])
-                        caseMissing.append(true)
-                        continue
-                    }
-                    let key = keys[r]
-                    if let c = index.caseOf(key, hash: hashes[r - start],
-                                            orInsert: Int32(truncatingIfNeeded: caseKeys.count), keys: caseKeys) {
-                        cases[r] = c
-                    } else {
-                        let c = Int32(truncatingIfNeeded: caseKeys.count)
-                        caseKeys.append(key)
-                        caseMissing.append(false)
-                        cases[r] = c
-                    }
-                }
-                start = end
-            }
-            recordCases.append(cases)
-        }
-        index = KeyIndex(capacity: 0)
-        if warm == 0x5EED_5EED_5EED_5EED { caseMissing.reserveCapacity(0) }   // keeps the reads ahead
-        store.keys = caseKeys
-        store.missing = caseMissing
-        store.recordCases = recordCases
+        store.keys = index.keys
+        store.missing = index.missing
+        store.recordCases = index.recordCases
         // Key fields not stored in the rows read their text through the cases from now on.
-        for (t, table) in tables.enumerated() { table.rows.keyTexts.use(caseKeys: caseKeys, recordCases: recordCases[t]) }
+        for (t, table) in tables.enumerated() {
+            table.rows.keyTexts.use(caseKeys: store.keys, recordCases: store.recordCases[t])
+        }
         for (t, table) in tables.enumerated() {
             if table.isGrouped {
-                buildGroups(table, recordCases: recordCases[t], caseCount: store.count, asOf: asOf, calendar: calendar)
+                buildGroups(table, recordCases: store.recordCases[t], caseCount: store.count, asOf: asOf, calendar: calendar)
             } else {
-                assignRecords(table, recordCases: recordCases[t], caseCount: store.count)
+                assignRecords(table, recordCases: store.recordCases[t], caseCount: store.count)
             }
         }
         return store

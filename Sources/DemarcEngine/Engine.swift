@@ -21,11 +21,12 @@ public enum Engine {
             return finish(&checked, file: file, selected: selected, options: options, asOf: asOf,
                           normalizer: normalizer, clock: &clock)
         }
+        let indexing = CaseIndexing(order: CaseBuilder.indexOrder(inputs))
         let tables = try readSources(file, inputs: inputs, asOf: asOf, normalizer: normalizer,
-                                     progress: options.readProgress)
+                                     progress: options.readProgress, indexing: indexing)
         clock.lap("read")
         options.progress?("matching \(tables.reduce(0) { $0 + $1.lines.count }) records")
-        let store = CaseBuilder.build(tables, asOf: asOf, calendar: file.calendar)
+        let store = CaseBuilder.finish(indexing.finished(), tables: tables, asOf: asOf, calendar: file.calendar)
         let accounts = RecordAccounting.accounts(store)
         try RecordAccounting.verify(accounts, names: tables.map(\.def.name))
         clock.lap("cases")
@@ -179,8 +180,9 @@ public enum Engine {
     }
 
     /// Reads the sources on one thread each; the first failure in source order is thrown.
-    static func readSources(_ file: RuleFile, inputs: [InputFile], asOf: Day,
-                            normalizer: KeyNormalizer, progress: ReadProgress? = nil) throws -> [SourceTable] {
+    /// `indexing` indexes each source's keys as soon as it can (`CaseIndexing`).
+    static func readSources(_ file: RuleFile, inputs: [InputFile], asOf: Day, normalizer: KeyNormalizer,
+                            progress: ReadProgress? = nil, indexing: CaseIndexing? = nil) throws -> [SourceTable] {
         final class Results: @unchecked Sendable {
             var items: [Result<SourceTable, Error>?]
             let lock = NSLock()
@@ -197,6 +199,7 @@ public enum Engine {
             results.lock.lock()
             results.items[i] = result
             results.lock.unlock()
+            indexing?.loaded(i, try? result.get())
         }
         var tables: [SourceTable] = []
         for item in results.items {

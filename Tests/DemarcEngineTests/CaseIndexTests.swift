@@ -1,0 +1,110 @@
+import XCTest
+import Foundation
+import DemarcCore
+import DemarcReaders
+import DemarcRules
+@testable import DemarcEngine
+
+/// Cases are numbered source by source in the order the sources are added, however the work
+/// is split: lookups on two threads, or sources indexed while others are still being read.
+final class CaseIndexTests: XCTestCase {
+    private func table(_ name: String, keys: [String]) throws -> SourceTable {
+        let path = T.csv("k\n" + keys.map { $0.isEmpty ? "\"\"\n" : "\($0)\n" }.joined())
+        let def = T.source(name, file: path, fields: [T.field("k")], key: ["k"])
+        return try SourceLoader(def: def, order: 0, input: .file(path), asOf: T.day("2026-01-01"), calendar: nil,
+                                normalizer: KeyNormalizer([.trim])).load()
+    }
+
+    private struct Cases: Equatable {
+        var keys: [String]
+        var missing: [Bool]
+        var recordCases: [[Int32]]
+        init(_ index: CaseIndex) { keys = index.keys; missing = index.missing; recordCases = index.recordCases }
+    }
+
+    /// Indexes fresh tables of `keys` (per source) in `order`.
+    private func indexed(_ keys: [[String]], order: [Int], parallelRecords: Int = 1 << 16) throws -> Cases {
+        let tables = try keys.enumerated().map { try table("s\($0.offset)", keys: $0.element) }
+        var index = CaseIndex(sources: tables.count, parallelRecords: parallelRecords)
+        for s in order { index.add(tables[s], source: s) }
+        return Cases(index)
+    }
+
+    func testCasesAreNumberedSourceBySourceEachSourcesNewKeysInRecordOrder() throws {
+        let keys = [["a", "b", "c", "a"], ["c", "d", "", "b", "d"]]
+        let first = try indexed(keys, order: [0, 1])
+        XCTAssertEqual(first.keys, ["a", "b", "c", "d", ""])
+        XCTAssertEqual(first.missing, [false, false, false, false, true])
+        XCTAssertEqual(first.recordCases, [[0, 1, 2, 0], [2, 3, 4, 1, 3]])
+        let second = try indexed(keys, order: [1, 0])
+        XCTAssertEqual(second.keys, ["c", "d", "", "b", "a"])
+        XCTAssertEqual(second.recordCases, [[4, 3, 0, 4], [0, 1, 2, 3, 1]])
+    }
+
+    func testLookupsOnTwoThreadsGiveTheCasesOfOne() throws {
+        var generator = SystemRandomNumberGenerator()
+        let a = (0..<3000).map { _ in "K\(Int.random(in: 0..<2000, using: &generator))" }
+        let b = (0..<3001).map { i in i % 97 == 0 ? "" : "K\(Int.random(in: 1000..<3500, using: &generator))" }
+        let one = try indexed([a, b], order: [0, 1], parallelRecords: Int.max)
+        let two = try indexed([a, b], order: [0, 1], parallelRecords: 1)
+        XCTAssertEqual(two, one)
+        for (r, key) in b.enumerated() {
+            let c = Int(two.recordCases[1][r])
+            XCTAssertEqual(two.keys[c], key, "record \(r)")
+            XCTAssertEqual(two.missing[c], key.isEmpty, "record \(r)")
+        }
+    }
+
+    func testIndexingWhileReadingGivesTheCasesOfIndexingAfterwards() throws {
+        let keys = (0..<4).map { s in (0..<500).map { "K\(($0 * (s + 3)) % 700)" } }
+        let order = [2, 0, 3, 1]
+        let expected = try indexed(keys, order: order)
+        for _ in 0..<5 {
+            let tables = try keys.enumerated().map { try table("s\($0.offset)", keys: $0.element) }
+            let indexing = CaseIndexing(order: order, parallelRecords: 100)
+            DispatchQueue.concurrentPerform(iterations: tables.count) { s in indexing.loaded(s, tables[s]) }
+            XCTAssertEqual(Cases(indexing.finished()), expected)
+        }
+    }
+
+    func testASourceReadBeforeTheOneIndexedFirstWaitsForIt() throws {
+        let keys = [["a", "b"], ["b", "c"]]
+        let tables = try keys.enumerated().map { try table("s\($0.offset)", keys: $0.element) }
+        let indexing = CaseIndexing(order: [1, 0])
+        indexing.loaded(0, tables[0])
+        XCTAssertEqual(tables[0].keys, ["a", "b"], "not indexed before source 1")
+        indexing.loaded(1, tables[1])
+        XCTAssertEqual(tables[0].keys, [], "indexed once source 1 was")
+        let cases = Cases(indexing.finished())
+        XCTAssertEqual(cases.keys, ["b", "c", "a"])
+        XCTAssertEqual(cases.recordCases, [[2, 0], [0, 1]])
+    }
+
+    func testTheSmallestFileIsIndexedFirstAndStandardInputLast() throws {
+        let big = T.csv(String(repeating: "x", count: 300))
+        let small = T.csv(String(repeating: "x", count: 10))
+        let same = T.csv(String(repeating: "y", count: 10))
+        let inputs: [InputFile] = [.file(big), .standardInput, .file(small), .file(same), .file("/nonexistent/*.csv")]
+        XCTAssertEqual(CaseBuilder.indexOrder(inputs), [2, 3, 0, 1, 4])
+    }
+
+    func testARunsResultDoesNotDependOnWhichSourceIsIndexedFirst() throws {
+        let crm = T.csv("id,amount\nA,1\nB,2\nC,3\nA,4\n", name: "crm.csv")
+        let acc = T.csv("id,amount,pad\nC,3,xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\nD,4,x\nB,5,x\n", name: "acc.csv")
+        func run(_ files: (String, String)) throws -> [String] {
+            let sources = [
+                T.source("crm", file: files.0, fields: [T.field("id"), T.field("amount", nil, .decimal)], key: ["id"]),
+                T.source("acc", file: files.1, fields: [T.field("id"), T.field("amount", nil, .decimal)], key: ["id"]),
+            ]
+            let rules = [T.rule("both", .counterpart(of: "crm", in: "acc")), T.rule("back", .counterpart(of: "acc", in: "crm")),
+                         T.rule("amount", .owned(field: "amount", owner: "acc", copies: ["crm"], tolerance: FixedDecimal(0)))]
+            let result = try Engine.run(T.file(sources, rules), options: RunOptions())
+            return result.findings.map { "\($0.rule) \($0.key) \($0.fingerprint)" }
+        }
+        XCTAssertEqual(CaseBuilder.indexOrder([.file(crm), .file(acc)]), [0, 1], "crm.csv is smaller")
+        XCTAssertEqual(try run((crm, acc)).count, 4, "A and D one-sided, B's amount, A twice in crm")
+        let bigCRM = T.csv("id,amount,note\nA,1,\(String(repeating: "n", count: 400))\nB,2,\nC,3,\nA,4,\n", name: "crm.csv")
+        XCTAssertEqual(CaseBuilder.indexOrder([.file(bigCRM), .file(acc)]), [1, 0], "now acc.csv is")
+        XCTAssertEqual(try run((bigCRM, acc)), try run((crm, acc)))
+    }
+}
