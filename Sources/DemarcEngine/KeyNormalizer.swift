@@ -6,6 +6,10 @@ struct KeyNormalizer: Sendable {
     /// True when the steps are exactly `[trim]`, the default: an ASCII fast path.
     private let onlyTrim: Bool
 
+    /// Whether a part whose first and last bytes are printable ASCII (not white space) is its
+    /// own normalized form: the steps are `[trim]` or none.
+    var keepsPlainText: Bool { onlyTrim || steps.isEmpty }
+
     init(_ steps: [Normalizer]) {
         self.steps = steps
         onlyTrim = steps == [.trim]

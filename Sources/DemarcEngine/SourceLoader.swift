@@ -165,6 +165,11 @@ struct SourceLoader {
         // A one-part text key: its field is stored only where its text differs from the key
         // (`RowStore.keyTag`), which saves the text's second copy (arena) for nearly every record.
         let keyField = keyFields.count == 1 && keyIsText[0] && keyFields[0] != stateField ? keyFields[0] : -1
+        // Such a key whose text starts and ends in printable ASCII is its own normalized form
+        // (trimming leaves it alone): it goes from the bytes to the keys in one step.
+        let plainKeys = keyField >= 0 && normalizer.keepsPlainText
+        // Fields that are key parts: only those keep their value for the key (`keyValues`).
+        let isKeyPart = (0..<width).map { keyFields.contains($0) }
         var stateByID: [Int16] = []
         let unknownState = classifyRecords ? classifier.classify(value: .unknown) : CaseState.unclassified
         // Per field of the record at hand; buffers, not arrays: no uniqueness check per write.
@@ -188,7 +193,7 @@ struct SourceLoader {
                     for f in 0..<width {
                         let request = requestOf[f]
                         textRanges[f] = nil
-                        keyValues[f] = .unknown
+                        if isKeyPart[f] { keyValues[f] = .unknown }
                         if request < raw.fields.count, let r = raw.fields[request] {
                             let bytes = UnsafeRawBufferPointer(rebasing: all[r])
                             if isText[f] {
@@ -210,7 +215,7 @@ struct SourceLoader {
                                 switch parsed {
                                 case .value(let v):
                                     rows.set(v, slot: slot &+ f)
-                                    keyValues[f] = v
+                                    if isKeyPart[f] { keyValues[f] = v }
                                     if f == stateField { state = classifier.classify(value: v) }
                                     continue
                                 case .empty:
@@ -232,6 +237,22 @@ struct SourceLoader {
                     }
                 }
                 lines.append(Int32(clamping: raw.line))
+                if plainKeys, let r = textRanges[keyField] {
+                    let key: String? = raw.bytes.withUnsafeBytes { all in
+                        let bytes = UnsafeRawBufferPointer(rebasing: all[r])
+                        @inline(__always) func plain(_ b: UInt8) -> Bool { b > 0x20 && b < 0x80 }
+                        guard plain(bytes[0]), plain(bytes[bytes.count - 1]) else { return nil }
+                        return String(decoding: bytes, as: UTF8.self)
+                    }
+                    if let key {
+                        keys.append(key)
+                        keyMissing.append(false)
+                        rows.setKeyText(slot: slot &+ keyField)
+                        rows.endRecord()
+                        if classifyRecords { recordState.append(state) }
+                        return
+                    }
+                }
                 var keyFieldText: String? = nil
                 Self.appendKey(of: raw, record: recordIndex, fields: keyFields, normalizer: normalizer,
                                &keys, &keyMissing, &missingKeyRaw) { p, f in

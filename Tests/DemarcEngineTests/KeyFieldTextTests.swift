@@ -31,6 +31,18 @@ final class KeyFieldTextTests: XCTestCase {
         XCTAssertEqual(table.value(record: 1, field: 1), .text("y"))
     }
 
+    func testKeysTakenStraightFromTheBytesAreTheNormalizedOnes() throws {
+        let csv = "k,v\nA B,x\nÄ1,y\n1Ä,z\n\"\tQ \",w\nq,v\n"
+        let trimmed = try load(csv)
+        XCTAssertEqual(trimmed.keys, ["A B", "Ä1", "1Ä", "Q", "q"])
+        XCTAssertEqual(keyValues(trimmed), ["A B", "Ä1", "1Ä", "\tQ ", "q"])
+        let asIs = try load(csv, normalize: [])
+        XCTAssertEqual(asIs.keys, ["A B", "Ä1", "1Ä", "\tQ ", "q"])
+        let upper = try load(csv, normalize: [.trim, .upper])
+        XCTAssertEqual(upper.keys, ["A B", "Ä1", "1Ä", "Q", "Q"])
+        XCTAssertEqual(keyValues(upper), ["A B", "Ä1", "1Ä", "\tQ ", "q"])
+    }
+
     func testANormalizedKeyKeepsTheFieldsOwnText() throws {
         let table = try load("k,v\nab-1,x\nAB-1,y\n", normalize: [.trim, .upper])
         _ = CaseBuilder.build([table], asOf: T.day("2026-01-01"), calendar: nil)
