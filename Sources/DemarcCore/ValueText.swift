@@ -28,15 +28,30 @@ extension Value {
 extension FixedDecimal {
     /// Plain notation with `.` and exactly `scale` digits after it; no sign for zero.
     public var plainText: String {
-        var digits = String(units.magnitude)
+        // Digits written backwards into a buffer, the mark after `scale` of them: findings
+        // write millions of these, and the text operations this replaced were 7% of a report.
         let scale = Int(self.scale)
-        if scale > 0 {
-            if digits.count <= scale {
-                digits = String(repeating: "0", count: scale - digits.count + 1) + digits
+        let capacity = scale + 24   // 20 digits of an Int64, the mark, a sign, a leading zero
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            var i = capacity
+            var rest = units.magnitude
+            var written = 0
+            repeat {
+                i -= 1
+                buffer[i] = 0x30 &+ UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+                written += 1
+                if written == scale {
+                    i -= 1
+                    buffer[i] = UInt8(ascii: ".")
+                }
+            } while rest != 0 || written <= scale
+            if units < 0 {
+                i -= 1
+                buffer[i] = UInt8(ascii: "-")
             }
-            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[i..<capacity]), as: UTF8.self)
         }
-        return units < 0 ? "-" + digits : digits
     }
 }
 

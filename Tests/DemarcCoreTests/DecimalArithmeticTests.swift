@@ -96,4 +96,27 @@ final class DecimalArithmeticTests: XCTestCase {
         }
         XCTAssertGreaterThan(checked, 2_500)
     }
+
+    func testPlainTextHasExactlyScaleDigitsAfterTheMarkAndNoSignForZero() {
+        let cases: [(Int64, UInt8, String)] = [
+            (0, 0, "0"), (0, 2, "0.00"), (5, 2, "0.05"), (-5, 2, "-0.05"), (50, 1, "5.0"),
+            (123_456, 2, "1234.56"), (-100, 0, "-100"), (1, 30, "0." + String(repeating: "0", count: 29) + "1"),
+            (Int64.min, 0, "-9223372036854775808"), (Int64.max, 19, "0.9223372036854775807"),
+            (Int64.min, 3, "-9223372036854775.808"), (12, 2, "0.12"), (120, 2, "1.20"),
+        ]
+        for (units, scale, text) in cases {
+            XCTAssertEqual(FixedDecimal(units: units, scale: scale).plainText, text, "\(units)e-\(scale)")
+        }
+        // Against the arithmetic definition, for random values.
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let units = Int64.random(in: -10_000_000...10_000_000, using: &generator)
+            let scale = UInt8.random(in: 0...9, using: &generator)
+            let magnitude = String(units.magnitude)
+            let padded = String(repeating: "0", count: max(0, Int(scale) + 1 - magnitude.count)) + magnitude
+            let whole = padded.dropLast(Int(scale)), fraction = padded.suffix(Int(scale))
+            let expected = (units < 0 ? "-" : "") + whole + (scale > 0 ? "." + fraction : "")
+            XCTAssertEqual(FixedDecimal(units: units, scale: scale).plainText, expected)
+        }
+    }
 }
