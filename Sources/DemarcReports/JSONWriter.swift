@@ -128,7 +128,7 @@ public struct JSONWriter: Sendable {
         // Fast path: most values need no escaping and are copied in one go.
         var contiguous = text
         let plain = contiguous.withUTF8 { utf8 -> Bool in
-            for byte in utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F { return false }
+            if JSONWriter.needsEscaping(utf8) { return false }
             bytes.append(contentsOf: utf8)
             return true
         }
@@ -154,5 +154,29 @@ public struct JSONWriter: Sendable {
             }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether UTF-8 text needs escaping in a JSON string: a control character, `"`, `\\` or
+    /// DEL. Eight bytes at a time (each test is exact: a borrow only crosses a byte that
+    /// already matched); a byte at a time took 15% of writing a large report.
+    static func needsEscaping(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasByteBelow(_ x: UInt64, _ n: UInt64) -> Bool { (x &- n &* ones) & ~x & highs != 0 }
+        @inline(__always) func hasByte(_ x: UInt64, _ b: UInt64) -> Bool { hasByteBelow(x ^ (b &* ones), 1) }
+        guard let base = utf8.baseAddress else { return false }
+        let raw = UnsafeRawPointer(base)
+        let n = utf8.count
+        var i = 0
+        while i &+ 8 <= n {
+            let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            if hasByteBelow(x, 0x20) || hasByte(x, 0x22) || hasByte(x, 0x5C) || hasByte(x, 0x7F) { return true }
+            i &+= 8
+        }
+        while i < n {
+            let byte = utf8[i]
+            if byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F { return true }
+            i &+= 1
+        }
+        return false
     }
 }
