@@ -71,8 +71,19 @@ struct CheckCommand: ParsableCommand {
                                colorStandardOutput: reporting.colorStandardOutput())
         clock.lap("reports")
         if !quiet { writeStandardError(reporting.summaryLine(result, timer: started) + "\n") }
-        if result.fails(at: options.failOn) { throw ExitCode(1) }
+        let fails = result.fails(at: options.failOn)
+        KeptUntilExit.keep(result)
+        if fails { throw ExitCode(1) }
     }
+}
+
+/// What a command leaves to the end of the process rather than free: `Demarc.runMain` exits
+/// right after the command, and freeing a large run's records and findings one by one took
+/// 70 ms of a 4 s run with 5M records a side.
+enum KeptUntilExit {
+    nonisolated(unsafe) private static var kept: [Any] = []
+
+    static func keep(_ value: Any) { kept.append(value) }
 }
 
 /// The command-line options of `check`, validated before the rule file is read.
