@@ -86,19 +86,17 @@ struct RecordRefs {
         for r in rows { packed.append(source << RecordRefs.shift | r) }
     }
 
+    /// How many records.
+    var count: Int { packed.count }
+
+    /// The `k`th record and its source.
+    subscript(k: Int) -> (source: Int, record: Int) {
+        (packed[k] >> RecordRefs.shift, packed[k] & (1 << RecordRefs.shift - 1))
+    }
+
     /// The first record and its source.
     var first: (source: Int, record: Int)? {
         packed.first.map { ($0 >> RecordRefs.shift, $0 & (1 << RecordRefs.shift - 1)) }
-    }
-
-    /// The records grouped by source, in order.
-    var groups: [(source: Int, records: [Int])] {
-        var out: [(source: Int, records: [Int])] = []
-        for p in packed {
-            let (s, r) = (p >> RecordRefs.shift, p & (1 << RecordRefs.shift - 1))
-            if out.last?.source == s { out[out.count - 1].records.append(r) } else { out.append((s, [r])) }
-        }
-        return out
     }
 
     /// Replaces each record of `source` by `move(record)`.

@@ -154,23 +154,6 @@ final class SourceTable: @unchecked Sendable {
         return s >= 0 ? classes[Int(s)] : nil
     }
 
-    /// A finding's view of a well-formed record.
-    func findingRecord(_ record: Int) -> FindingRecord {
-        var values: [FieldText] = []
-        values.reserveCapacity(width)
-        for f in 0..<width { values.append(FieldText(fieldNames[f], rows[record, f].resultText)) }
-        return FindingRecord(file: fileName(record: record), line: Int(lines[record]), values: values)
-    }
-
-    /// A finding's view of a malformed record.
-    func findingRecord(malformed entry: MalformedEntry) -> FindingRecord {
-        var values: [FieldText] = []
-        for f in 0..<width {
-            values.append(FieldText(fieldNames[f], f < entry.values.count ? entry.values[f].resultText : ""))
-        }
-        return FindingRecord(file: entry.file ?? file, line: entry.line, values: values, raw: entry.detail.raw)
-    }
-
     /// The file a well-formed record came from.
     func fileName(record: Int) -> String {
         guard !fileSpans.isEmpty else { return file }

@@ -54,7 +54,9 @@ public struct JSONReport: Report {
         try ReportPieces.inParallel(count: findings.count, render: { range, out in
             var lane = base.detached(afterElement: range.lowerBound > 0)
             swap(&lane.bytes, &out)
-            for i in range { JSONReport.writeFinding(findings[i], to: &lane) }
+            JSONFindingWriter.using(&lane) { writer in
+                for i in range { findings.write(i, to: &writer) }
+            }
             swap(&lane.bytes, &out)
         }, emit: emit)
         if !findings.isEmpty { w.noteElementsWritten() }
@@ -100,43 +102,73 @@ public struct JSONReport: Report {
 
     /// One finding as an object.
     public static func writeFinding(_ f: Finding, to w: inout JSONWriter) {
+        JSONFindingWriter.using(&w) { f.write(to: &$0) }
+    }
+}
+
+/// Writes a finding's parts as its JSON object (`FindingList.write`, `Finding.write`).
+struct JSONFindingWriter: FindingWriter {
+    var w: JSONWriter
+
+    /// Writes with `w` (moved in and back: its text is not copied).
+    static func using(_ w: inout JSONWriter, _ body: (inout JSONFindingWriter) -> Void) {
+        var writer = JSONFindingWriter(w: JSONWriter(pretty: false))
+        swap(&writer.w, &w)
+        body(&writer)
+        swap(&writer.w, &w)
+    }
+
+    mutating func beginFinding(rule: String, kind: String, severity: Severity, status: FindingStatus, key: [String],
+                               message: String, fixIn: String?, fingerprint: String, firstSeen: String?) {
         w.beginObject()
-        w.field("rule", f.rule)
-        w.field("kind", f.kind)
-        w.field("severity", f.severity.rawValue)
-        w.field("status", f.status.rawValue)
+        w.field("rule", rule)
+        w.field("kind", kind)
+        w.field("severity", severity.rawValue)
+        w.field("status", status.rawValue)
         w.key("key")
         w.beginArray()
-        for part in f.key { w.string(part) }
+        for part in key { w.string(part) }
         w.endArray()
-        w.field("message", f.message)
-        w.key("fix_in"); w.optionalString(f.fixIn)
-        w.field("fingerprint", f.fingerprint)
-        if let seen = f.firstSeen { w.field("first_seen", seen) }
+        w.field("message", message)
+        w.key("fix_in"); w.optionalString(fixIn)
+        w.field("fingerprint", fingerprint)
+        if let seen = firstSeen { w.field("first_seen", seen) }
         w.key("records")
         w.beginObject()
-        for group in f.records {
-            w.key(group.source)
-            w.beginArray()
-            for record in group.records {
-                w.beginObject()
-                w.field("file", record.file)
-                w.field("line", record.line)
-                w.key("values")
-                w.beginObject()
-                for value in record.values { w.field(value.name, value.text) }
-                w.endObject()
-                if let raw = record.raw { w.field("raw", raw) }
-                w.endObject()
-            }
-            w.endArray()
-        }
+    }
+
+    mutating func beginSource(_ name: String) {
+        w.key(name)
+        w.beginArray()
+    }
+
+    mutating func beginRecord(file: String, line: Int) {
+        w.beginObject()
+        w.field("file", file)
+        w.field("line", line)
+        w.key("values")
+        w.beginObject()
+    }
+
+    mutating func value(_ name: String, _ value: Value) {
+        w.key(name)
+        w.string(value)
+    }
+
+    mutating func endRecord(raw: String?) {
+        w.endObject()
+        if let raw { w.field("raw", raw) }
+        w.endObject()
+    }
+
+    mutating func endSource() { w.endArray() }
+
+    mutating func endFinding() {
         w.endObject()
         w.endObject()
     }
 }
 
-/// `--format jsonl`: one finding per line, then `{"summary": {…}}`.
 public struct JSONLinesReport: Report {
     /// Makes the report.
     public init() {}
@@ -152,9 +184,11 @@ public struct JSONLinesReport: Report {
         try ReportPieces.inParallel(count: findings.count, render: { range, out in
             var w = JSONWriter(pretty: false)
             swap(&w.bytes, &out)
-            for i in range {
-                JSONReport.writeFinding(findings[i], to: &w)
-                w.endLine()
+            JSONFindingWriter.using(&w) { writer in
+                for i in range {
+                    findings.write(i, to: &writer)
+                    writer.w.endLine()
+                }
             }
             swap(&w.bytes, &out)
         }, emit: emit)

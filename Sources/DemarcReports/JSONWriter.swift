@@ -1,3 +1,5 @@
+import DemarcCore
+
 /// A small JSON writer with a fixed key order and exact string escaping, so that the same
 /// result always gives the same bytes.
 public struct JSONWriter: Sendable {
@@ -58,6 +60,21 @@ public struct JSONWriter: Sendable {
     public mutating func string(_ text: String) {
         separate()
         appendString(text)
+    }
+
+    /// A value as a string: its result text (a decimal's digits go in without a `String`).
+    public mutating func string(_ value: Value) {
+        switch value {
+        case .text(let text):
+            string(text)
+        case .decimal(let decimal):
+            separate()
+            bytes.append(UInt8(ascii: "\""))
+            decimal.withPlainText { bytes.append(contentsOf: $0) }   // digits, mark and sign only
+            bytes.append(UInt8(ascii: "\""))
+        default:
+            string(value.resultText)
+        }
     }
 
     /// A string value, or null.

@@ -25,6 +25,33 @@ final class ReportAndDeterminismTests: XCTestCase {
         XCTAssertEqual(parsed?["cases"] as? Int, 8)
     }
 
+    /// JSON and JSON Lines write a run's findings straight from its drafts; the same findings
+    /// made into `Finding`s first must give the same bytes: malformed records and their raw
+    /// text, groups of several records, texts that need escaping, decimals, dates, empties.
+    func testFindingsWrittenFromDraftsAreTheFindingsWrittenWhole() throws {
+        var crm = T.crm
+        crm.file = T.csv("id,stage,amount,modified\nK1,Closed Won,1.50,2026-11-01\nK2,\"Pros\"\"pect\\ing\",-0.05,\n"
+            + "K3,Closed Lost,x,2026-11-02\nK4,Clarification Needed,7,2026-11-03,extra\n\"K5\n\",Closed Won,120.000,2026-11-04\n"
+            + ",Closed Won,3,2026-11-05\nK1,Closed Lost,9.99,2026-11-06\n")
+        var acc = T.source("accounting", file: nil,
+                           fields: [T.field("invoice"), T.field("status"), T.field("amount", "total", .decimal)],
+                           key: ["invoice"], state: T.byValue("status", [("booked", ["B"]), ("not_booked", ["N"]), ("open", ["O"])]),
+                           cardinality: .many, group: ["amount": .sum])
+        acc.file = T.csv("invoice,status,total\nK1,B,1.00\nK1,B,0.60\nK2,O,\"1,5\"\nK6,N,4\nK6,N\nk7,B,0.001\n")
+        let rules = self.rules + [T.rule("def", .definite(source: "accounting")), T.rule("def-crm", .definite(source: "crm")),
+                                  T.rule("back", .counterpart(of: "crm", in: "accounting"))]
+        let result = try Engine.run(T.file([crm, acc], rules, normalize: [.trim, .upper]), options: RunOptions())
+        XCTAssertTrue(result.findings.contains { $0.kind == "malformed-record" }, "the fixture has malformed records")
+        XCTAssertTrue(result.findings.contains { $0.records.contains { $0.records.count > 1 } }, "and groups")
+        var whole = result
+        whole.findings = FindingList(Array(result.findings))
+        for report in [JSONReport() as Report, JSONLinesReport()] {
+            let fromDrafts = try report.render(result, options: ReportOptions())
+            XCTAssertEqual(String(decoding: fromDrafts, as: UTF8.self),
+                           String(decoding: try report.render(whole, options: ReportOptions()), as: UTF8.self))
+        }
+    }
+
     func testShuffledRowsGiveTheSameFindings() throws {
         var crmRows = (1...40).map { "K\($0),\($0 % 3 == 0 ? "Closed Won" : "Prospecting"),\($0).00,2026-11-01" }
         var accRows = (1...40).filter { $0 % 4 != 0 }.map { "k\($0),\($0 % 5 == 0 ? "O" : "B"),\($0 % 7 == 0 ? $0 + 1 : $0).00" }
