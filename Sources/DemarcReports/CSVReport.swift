@@ -64,20 +64,46 @@ public struct CSVReport: Report {
         var sources: [Source]
 
         init(_ result: RunResult) {
-            sources = result.sources.map { Source(name: $0.name) }
-            for f in result.findings {
-                for group in f.records {
-                    guard let i = sources.firstIndex(where: { $0.name == group.source }) else {
-                        sources.append(Source(name: group.source))
-                        continue
-                    }
-                    for r in group.records {
-                        if r.raw != nil { sources[i].hasRaw = true }
-                        for v in r.values where !sources[i].fields.contains(v.name) { sources[i].fields.append(v.name) }
-                    }
-                }
+            var writer = LayoutWriter(sources: result.sources.map { Source(name: $0.name) })
+            let findings = result.findings
+            for i in findings.indices { findings.write(i, to: &writer) }
+            sources = writer.sources
+        }
+    }
+
+    /// Collects the layout from the findings' parts, without making each finding (a run's
+    /// findings are made from drafts when read: for the rows that follow, once is enough).
+    /// A source the result does not list (a result edited by hand) gets columns after the
+    /// others when first seen.
+    private struct LayoutWriter: FindingWriter {
+        var sources: [Layout.Source]
+        /// The current group's source.
+        private var current: Int?
+
+        init(sources: [Layout.Source]) { self.sources = sources }
+
+        mutating func beginSource(_ name: String) {
+            current = sources.firstIndex { $0.name == name }
+            if current == nil {
+                sources.append(Layout.Source(name: name))
+                current = sources.count - 1
             }
         }
+
+        mutating func value(_ name: String, _ value: Value) {
+            guard let i = current, !sources[i].fields.contains(name) else { return }
+            sources[i].fields.append(name)
+        }
+
+        mutating func endRecord(raw: String?) {
+            if raw != nil, let i = current { sources[i].hasRaw = true }
+        }
+
+        mutating func beginFinding(rule: String, kind: String, severity: Severity, status: FindingStatus, key: [String],
+                                   message: String, fixIn: String?, fingerprint: String, firstSeen: String?) {}
+        mutating func beginRecord(file: String, line: Int) {}
+        mutating func endSource() { current = nil }
+        mutating func endFinding() {}
     }
 
     /// One record: guarded, quoted where needed, CRLF at the end.

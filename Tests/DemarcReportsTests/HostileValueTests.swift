@@ -25,6 +25,21 @@ final class HostileValueTests: XCTestCase {
         return rows
     }
 
+    func testASourceTheResultDoesNotListGetsColumnsForEveryValue() throws {
+        var result = try hostile()
+        var extra = try XCTUnwrap(result.findings.first)
+        extra.records = [SourceRecords(source: "extra", records: [FindingRecord(file: "x.csv", line: 2, values: [FieldText("a", "1")])])]
+        var second = extra
+        second.records[0].records[0].values = [FieldText("b", "2")]
+        second.records[0].records[0].raw = "r"
+        result.findings = FindingList(Array(result.findings) + [extra, second])
+        let rows = parseCSV(try ReportFixtures.render(.csv, result))
+        let header = try XCTUnwrap(rows.first)
+        XCTAssertEqual(Array(header.suffix(6)), ["extra file", "extra line", "extra.a", "extra.b", "extra raw", "fingerprint"])
+        XCTAssertEqual(Array(rows[rows.count - 2].suffix(6).dropLast()), ["x.csv", "2", "1", "", ""])
+        XCTAssertEqual(Array(rows[rows.count - 1].suffix(6).dropLast()), ["x.csv", "2", "", "2", "r"])
+    }
+
     func testCSVGuardsFormulasButKeepsPlainNumbers() throws {
         let rows = parseCSV(try ReportFixtures.render(.csv, try hostile()))
         let header = try XCTUnwrap(rows.first)
