@@ -73,7 +73,11 @@ struct FindingDraft {
 /// file order. One flat array of (source, record) packed in an `Int` each: a draft's records
 /// cost one allocation, not one per source and one for the list (drafts peak a large run).
 struct RecordRefs {
-    private var packed: [Int] = []
+    /// The first two records (-1: none), then the others: most findings show one or two
+    /// records, and those take no allocation (48 bytes a draft at a run's peak).
+    private var first0 = -1
+    private var first1 = -1
+    private var rest: [Int] = []
     private static let shift = 40
 
     init() {}
@@ -82,28 +86,33 @@ struct RecordRefs {
     init(source: Int, _ rows: [Int]) { append(source: source, rows) }
 
     mutating func append(source: Int, _ rows: [Int]) {
-        packed.reserveCapacity(packed.count + rows.count)
-        for r in rows { packed.append(source << RecordRefs.shift | r) }
+        for r in rows {
+            let p = source << RecordRefs.shift | r
+            if first0 < 0 { first0 = p } else if first1 < 0 { first1 = p } else { rest.append(p) }
+        }
     }
 
     /// How many records.
-    var count: Int { packed.count }
+    var count: Int { first0 < 0 ? 0 : (first1 < 0 ? 1 : 2 + rest.count) }
+
+    private func packed(_ k: Int) -> Int { k == 0 ? first0 : (k == 1 ? first1 : rest[k - 2]) }
 
     /// The `k`th record and its source.
     subscript(k: Int) -> (source: Int, record: Int) {
-        (packed[k] >> RecordRefs.shift, packed[k] & (1 << RecordRefs.shift - 1))
+        let p = packed(k)
+        return (p >> RecordRefs.shift, p & (1 << RecordRefs.shift - 1))
     }
 
     /// The first record and its source.
-    var first: (source: Int, record: Int)? {
-        packed.first.map { ($0 >> RecordRefs.shift, $0 & (1 << RecordRefs.shift - 1)) }
-    }
+    var first: (source: Int, record: Int)? { count > 0 ? self[0] : nil }
 
     /// Replaces each record of `source` by `move(record)`.
     mutating func remap(source: Int, _ move: (Int) -> Int) {
-        for i in packed.indices where packed[i] >> RecordRefs.shift == source {
-            packed[i] = source << RecordRefs.shift | move(packed[i] & (1 << RecordRefs.shift - 1))
+        func moved(_ p: Int) -> Int {
+            p >= 0 && p >> RecordRefs.shift == source ? source << RecordRefs.shift | move(p & (1 << RecordRefs.shift - 1)) : p
         }
+        first0 = moved(first0)
+        first1 = moved(first1)
+        for i in rest.indices { rest[i] = moved(rest[i]) }
     }
 }
-

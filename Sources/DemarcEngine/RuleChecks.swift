@@ -28,6 +28,7 @@ struct RuleChecker {
         // costs a dynamic exclusivity check each time.
         let missing = store.missing
         let haveRows = mustHave.map(\.caseRow), lackRows = mustLack.map(\.caseRow)
+        var messages = SharedTexts()
         for c in 0..<store.count {
             if skipsMissingKeys && missing[c] { continue }
             // The kind's cheap presence test first: it never changes the outcome.
@@ -39,7 +40,9 @@ struct RuleChecker {
             if let condition = rule.where {
                 guard case .bool(true) = Evaluator.evaluate(condition, in: context, calendar: calendar) else { continue }
             }
+            let before = drafts.count
             check(rule, rank: rank, context: context, into: &drafts)
+            for i in before..<drafts.count { drafts[i].message = messages.shared(drafts[i].message) }
         }
     }
 
@@ -245,4 +248,19 @@ func durationText(_ millis: Int64) -> String {
     if m >= minute { return sign + "\(m / minute)m" }
     if m % 1000 == 0 { return sign + "\(m / 1000)s" }
     return sign + "\(m)ms"
+}
+
+/// One storage for texts that repeat: most of a rule's findings say the same message, and
+/// each draft holding its own copy took about 80 bytes a finding at a run's peak. Texts short
+/// enough to be stored inline (15 bytes) need no sharing; at most `limit` texts are kept.
+struct SharedTexts {
+    private var texts: [String: String] = [:]
+    static let limit = 1024
+
+    mutating func shared(_ text: String) -> String {
+        if text.utf8.count <= 15 { return text }
+        if let known = texts[text] { return known }
+        if texts.count < SharedTexts.limit { texts[text] = text }
+        return text
+    }
 }
