@@ -23,7 +23,9 @@ struct CaseIndex {
     }
 
     /// Adds the records of `table`, source `source` of the rule file; takes over its keys (the
-    /// case keys hold them from now on: 16 bytes a record less at the peak).
+    /// case keys hold them from now on: 16 bytes a record less at the peak). Until
+    /// `CaseBuilder.finish` gives the table the case keys, a key field its rows do not store
+    /// (`RowStore.keyTag`) reads as empty: nothing reads rows in between.
     ///
     /// Keys that earlier sources indexed already are looked up on two threads at once (the
     /// index does not change meanwhile); the rest then go in one by one in record order, so
@@ -32,6 +34,7 @@ struct CaseIndex {
         let count = table.lines.count
         let keys = table.keys, keyMissing = table.keyMissing
         table.keys = []
+        table.rows.keyTexts.use(records: [])   // else the table's keys stayed until all are in
         // The loops work on local moves of the index and the case keys: on properties of `self`
         // every insertion retained and released the keys around the index's call (2× slower).
         var index = KeyIndex(capacity: 0), caseKeys: [String] = [], caseMissing: [Bool] = []

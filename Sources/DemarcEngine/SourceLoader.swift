@@ -67,20 +67,20 @@ struct SourceLoader {
         switch def.format {
         case .csv:
             let reader = CSVReader(input: input, options: def.csv)
-            return try readRecords(into: table, file: input.displayName, plan: plan) { sink in
+            return try readRecords(into: table, file: input.displayName, path: input.path, plan: plan) { sink in
                 try reader.read(fields: plan.requests, onChunk: countBytes, sink: sink)
             }
         case .xml:
             // libxml2's parse alone keeps a core busy: the records are decoded on another.
             let reader = XMLRecordReader(input: input, options: def.xml ?? XMLOptions(record: ""))
-            return try readRecords(into: table, file: input.displayName, plan: plan) { sink in
+            return try readRecords(into: table, file: input.displayName, path: input.path, plan: plan) { sink in
                 try RecordPipeline.run(read: { try reader.read(fields: plan.requests, onChunk: countBytes, sink: $0) },
                                        sink: sink)
             }
         case .gobd:
             guard let gobd = def.gobd else { throw DemarcError.internalError("gobd source '\(def.name)' without its index") }
             let reader = GoBDReader(input: input, table: gobd.table)
-            return try readRecords(into: table, file: input.displayName, plan: plan) { sink in
+            return try readRecords(into: table, file: input.displayName, path: input.path, plan: plan) { sink in
                 try reader.read(fields: plan.requests, onChunk: countBytes, sink: sink)
             }
         case .datev:
@@ -90,7 +90,7 @@ struct SourceLoader {
             let header = try reader.readHeader()
             if table.header == nil || table.fileSpans.count <= 1 { table.header = header }
             plan.setPeriod(header.period)
-            return try readRecords(into: table, file: input.displayName, plan: plan, header: header) { sink in
+            return try readRecords(into: table, file: input.displayName, path: input.path, plan: plan, header: header) { sink in
                 try reader.read(fields: plan.requests, onChunk: countBytes, sink: sink)
             }
         }
@@ -102,7 +102,8 @@ struct SourceLoader {
     ///
     /// The sink is a non-escaping closure over local arrays, so the hot loop has no dynamic
     /// exclusivity checks and no per-field copies of `FieldDef` (both showed in profiles).
-    private func readRecords(into table: SourceTable, file: String, plan: RequestPlan, header: DatevHeader? = nil,
+    private func readRecords(into table: SourceTable, file: String, path: String?, plan: RequestPlan,
+                             header: DatevHeader? = nil,
                              read: (RecordSink) throws -> ReadSummary) throws -> ReadSummary {
         let width = table.width
         let box = RowBox(width: width)
@@ -135,6 +136,18 @@ struct SourceLoader {
         var missingKeyRaw = table.missingKeyRaw
         table.rows = RowStore(width: width)
         table.lines = []; table.keys = []; table.keyMissing = []; table.recordState = []
+        // Room for the records a CSV file will have, by its lines: grown by doubling, each of
+        // these arrays briefly held its old and its new copy, near the peak of a large run.
+        if [.csv, .datev].contains(def.format), let path, let size = fileSize(path),
+           let estimate = estimatedLines(path, size: size) {
+            // At most 64M records ahead (a gigabyte of keys reserved, not touched); beyond, the
+            // arrays grow as they go.
+            let more = min(estimate + estimate / 32, onBlock == nil ? 1 << 26 : max(1, self.blockSize))
+            lines.reserveCapacity(lines.count + more)
+            keys.reserveCapacity(keys.count + more)
+            keyMissing.reserveCapacity(keyMissing.count + more)
+            if classifyRecords { recordState.reserveCapacity(recordState.count + more) }
+        }
         table.valueIssues = []; table.malformed = []; table.missingKeyRaw = [:]
         // Streaming: the records read since the last block go over as a table of their own.
         // (Inline, not a local function: one capturing these arrays makes every access to
@@ -531,4 +544,13 @@ func fileSize(_ path: String) -> Int? {
           (attributes[.type] as? FileAttributeType) == .typeRegular,
           let size = attributes[.size] as? NSNumber else { return nil }
     return size.intValue
+}
+
+/// About how many lines a file has: its size over the mean line length of its first MiB.
+func estimatedLines(_ path: String?, size: Int) -> Int? {
+    guard let path, let handle = FileHandle(forReadingAtPath: path) else { return nil }
+    defer { try? handle.close() }
+    guard let sample = try? handle.read(upToCount: 1 << 20), !sample.isEmpty else { return nil }
+    let lines = max(1, sample.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) })
+    return Int((Double(size) * Double(lines) / Double(sample.count)).rounded())
 }

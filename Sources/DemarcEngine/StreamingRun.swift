@@ -132,15 +132,6 @@ struct StreamingRun {
     }
 }
 
-/// About how many lines a file has: its size over the mean line length of its first MiB.
-private func estimatedLines(_ path: String?, size: Int) -> Int? {
-    guard let path, let handle = FileHandle(forReadingAtPath: path) else { return nil }
-    defer { try? handle.close() }
-    guard let sample = try? handle.read(upToCount: 1 << 20), !sample.isEmpty else { return nil }
-    let lines = max(1, sample.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) })
-    return Int((Double(size) * Double(lines) / Double(sample.count)).rounded())
-}
-
 /// The indexed side of a streaming run: its cases by key, and what the streamed side has
 /// contributed to them so far.
 private struct IndexedSide {

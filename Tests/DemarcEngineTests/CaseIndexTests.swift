@@ -75,6 +75,7 @@ final class CaseIndexTests: XCTestCase {
         XCTAssertEqual(tables[0].keys, ["a", "b"], "not indexed before source 1")
         indexing.loaded(1, tables[1])
         XCTAssertEqual(tables[0].keys, [], "indexed once source 1 was")
+        XCTAssertNil(tables[0].rows.keyTexts.key(record: 0), "nor do its rows hold the keys until the cases are made")
         let cases = Cases(indexing.finished())
         XCTAssertEqual(cases.keys, ["b", "c", "a"])
         XCTAssertEqual(cases.recordCases, [[2, 0], [0, 1]])
