@@ -68,13 +68,11 @@ public struct SHA256: @unchecked Sendable {
         return hasher.finalizeHex()
     }
 
-    /// The SHA-256 of `bytes` in one call: no context to allocate (finding fingerprints).
+    /// The SHA-256 of `bytes` in one call (finding fingerprints): `demarc_sha256`, no EVP context.
     public static func digest(_ bytes: UnsafeRawBufferPointer) -> SHA256Digest {
         var out = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-        var length: UInt32 = 0
         withUnsafeMutableBytes(of: &out) { raw in
-            _ = EVP_Digest(bytes.baseAddress, bytes.count, raw.baseAddress?.assumingMemoryBound(to: UInt8.self),
-                           &length, EVP_sha256(), nil)
+            demarc_sha256(bytes.baseAddress, bytes.count, raw.baseAddress!.assumingMemoryBound(to: UInt8.self))
         }
         return SHA256Digest(UInt64(bigEndian: out.0), UInt64(bigEndian: out.1),
                             UInt64(bigEndian: out.2), UInt64(bigEndian: out.3))

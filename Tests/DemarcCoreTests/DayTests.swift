@@ -21,5 +21,14 @@ final class DayTests: XCTestCase {
         var h = SHA256()
         for chunk in stride(from: 0, to: long.count, by: 4093) { h.update(long[chunk..<min(chunk + 4093, long.count)]) }
         XCTAssertEqual(h.finalizeHex(), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        // The one-shot digest of fingerprints: the same vectors, and every length around a block.
+        XCTAssertEqual(Array("abc".utf8).withUnsafeBytes { SHA256.digest($0) }.hex,
+                       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual([UInt8]().withUnsafeBytes { SHA256.digest($0) }.hex,
+                       "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        for n in 0...130 {
+            let bytes = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+            XCTAssertEqual(bytes.withUnsafeBytes { SHA256.digest($0) }.hex, SHA256.hex(bytes), "\(n) bytes")
+        }
     }
 }
