@@ -126,6 +126,25 @@ struct RowStore: @unchecked Sendable {
     /// The interned text with `id` of `field`.
     func internedText(_ id: Int, field: Int) -> String { interners[field].texts[id] }
 
+    /// The texts a field interned, by id.
+    func internedTexts(field: Int) -> [String] { interners[field].texts }
+
+    /// How one field of one record is stored: its tag and 32-bit payload, as they are.
+    @inline(__always) func encoding(record: Int, field: Int) -> (tag: UInt8, payload: UInt32) {
+        let chunk = record >> RowStore.chunkShift
+        let slot = (record & (RowStore.chunkRecords - 1)) * width + field
+        return (tagBuffers[chunk][slot], payloadBuffers[chunk][slot])
+    }
+
+    /// Whether the tag holds its whole value in tag and payload, so that equal encodings of it
+    /// are equal values, in any store: a known number, date, time, truth value or duration.
+    @inline(__always) static func isSelfContained(_ tag: UInt8) -> Bool {
+        switch tag {
+        case integerTag, dateTag, datetimeTag, falseTag, trueTag, durationTag: return true
+        default: return tag >= decimalTag && tag & wideFlag == 0
+        }
+    }
+
     @inline(__always) private mutating func store(_ tag: UInt8, _ payload: Int64, slot: Int) {
         let tags = tagBuffers[tagBuffers.count - 1], payloads = payloadBuffers[payloadBuffers.count - 1]
         if tag == RowStore.arenaTag, payload >> 32 < 4096, payload & 0xFFFF_FFFF < 1 << 20 {

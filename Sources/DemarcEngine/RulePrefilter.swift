@@ -25,6 +25,9 @@ struct RulePrefilter {
     private var owner: CaseColumn? = nil
     private var copies: [CaseColumn] = []
     private var tolerance = FixedDecimal(units: 0, scale: 0)
+    /// `owned`, per copy: for each text the copy's field interned, the id of the same text in
+    /// the owner's field (-1: none), so that interned texts compare by id.
+    private var sameText: [[Int32]] = []
 
     init(_ rule: Rule, store: CaseStore) {
         switch rule.kind {
@@ -42,6 +45,12 @@ struct RulePrefilter {
                 return CaseColumn(tc, field: fc)
             }
             self.tolerance = tolerance
+            if let owner {
+                let ownerTexts = owner.internedTexts()
+                var ownerIDs: [String: Int32] = [:]
+                for (id, text) in ownerTexts.enumerated() where ownerIDs[text] == nil { ownerIDs[text] = Int32(id) }
+                sameText = copies.map { copy in copy.internedTexts().map { ownerIDs[$0] ?? -1 } }
+            }
         default:
             test = .always
         }
@@ -56,7 +65,28 @@ struct RulePrefilter {
             let s = Int(states[c])
             return s >= 0 && s < definite.count && !definite[s]
         case .owned:
-            guard let ownerValue = owner?.value(c), !ownerValue.isUnknown else { return false }
+            guard let owner else { return false }
+            if let (tag, payload) = owner.encoding(c), tag != RowStore.unknownTag {
+                // Stored alike in owner and every copy present: the same value, no finding
+                // (decoding both values per case was most of an `owned` rule's time).
+                var alike = true
+                for (k, copy) in copies.enumerated() where copy.isPresent(c) {
+                    guard let (copyTag, copyPayload) = copy.encoding(c) else { alike = false; break }
+                    if RowStore.isSelfContained(tag) {
+                        if copyTag != tag || copyPayload != payload { alike = false; break }
+                    } else if tag == RowStore.internedTag && copyTag == RowStore.internedTag {
+                        let ids = sameText[k]
+                        if Int(copyPayload) >= ids.count || ids[Int(copyPayload)] != Int32(bitPattern: payload) {
+                            alike = false; break
+                        }
+                    } else {
+                        alike = false; break
+                    }
+                }
+                if alike { return false }
+            }
+            let ownerValue = owner.value(c)
+            if ownerValue.isUnknown { return false }
             for copy in copies where copy.isPresent(c) {
                 if !sameOwnedValue(ownerValue, copy.value(c), tolerance: tolerance) { return true }
             }
@@ -73,14 +103,27 @@ private final class CaseColumn {
     let rows: RowStore
     let field: Int
 
+    let grouped: Bool
+
     init(_ table: SourceTable, field: Int) {
         self.table = table
+        grouped = table.isGrouped
         caseRow = table.caseRow
         rows = table.rows
         self.field = field
     }
 
     @inline(__always) func isPresent(_ c: Int) -> Bool { caseRow[c] >= 0 }
+
+    /// How the field of the case's record is stored (nil for a group, or when absent).
+    @inline(__always) func encoding(_ c: Int) -> (tag: UInt8, payload: UInt32)? {
+        let r = Int(caseRow[c])
+        if r < 0 || grouped { return nil }
+        return rows.encoding(record: r, field: field)
+    }
+
+    /// The texts the field interned, by id (none for a group).
+    func internedTexts() -> [String] { grouped ? [] : rows.internedTexts(field: field) }
 
     /// `SourceTable.caseValue`.
     @inline(__always) func value(_ c: Int) -> Value {

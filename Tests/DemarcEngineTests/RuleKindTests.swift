@@ -81,6 +81,52 @@ final class RuleKindTests: XCTestCase {
         XCTAssertTrue(wide.findings.filter { $0.rule == "owned" }.isEmpty)
     }
 
+    /// The `owned` prefilter compares stored encodings (numbers as stored, interned texts by
+    /// id); whatever it skips, the findings must be those of comparing the values themselves.
+    func testOwnedFindsWhatComparingTheValuesFinds() throws {
+        let amounts = ["1.5", "1.50", "2", "2.00", "-0", "0", "", "1e3", "x", "99999999999.99", "3"]
+        let currencies = ["EUR", "EUR ", " EUR", "USD", "", "eur", "Ä", "Ä "]
+        var generator = SystemRandomNumberGenerator()
+        var crmRows: [String] = [], accRows: [String] = []
+        for k in 0..<600 {
+            func pick(_ list: [String]) -> String { list[Int.random(in: 0..<list.count, using: &generator)] }
+            crmRows.append("K\(k),\(pick(amounts)),\(pick(currencies))")
+            if k % 7 != 0 { accRows.append("K\(k),\(pick(amounts)),\(pick(currencies))") }
+        }
+        let fields = [T.field("id"), T.field("amount", nil, .decimal), T.field("currency")]
+        let crm = T.source("crm", file: T.csv("id,amount,currency\n" + crmRows.joined(separator: "\n") + "\n"), fields: fields, key: ["id"])
+        let acc = T.source("accounting", file: T.csv("id,amount,currency\n" + accRows.joined(separator: "\n") + "\n"),
+                           fields: fields, key: ["id"])
+        for tolerance in [FixedDecimal(units: 0, scale: 0), FixedDecimal(units: 5, scale: 1)] {
+            let rules = [T.rule("amount", .owned(field: "amount", owner: "accounting", copies: ["crm"], tolerance: tolerance)),
+                         T.rule("currency", .owned(field: "currency", owner: "accounting", copies: ["crm"], tolerance: tolerance))]
+            let result = try Engine.run(T.file([crm, acc], rules), options: RunOptions())
+            let found = Set(result.findings.filter { $0.kind == "ownership" }.map { "\($0.rule) \($0.key[0])" })
+            // The same decision, from the values parsed here and compared as values.
+            var expected = Set<String>()
+            let crmByKey = Dictionary(uniqueKeysWithValues: crmRows.map { row in
+                let cells = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                return (cells[0], cells)
+            })
+            for row in accRows {
+                let owner = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                guard let copy = crmByKey[owner[0]] else { continue }
+                for (f, name, type) in [(1, "amount", FieldType.decimal), (2, "currency", FieldType.text)] {
+                    func value(_ text: String) -> Value {
+                        if case .value(let v) = ValueParser.parse(text, as: ValueSpec(type: type)) { return v }
+                        return .unknown
+                    }
+                    let ownerValue = value(owner[f])
+                    if !ownerValue.isUnknown && !sameOwnedValue(ownerValue, value(copy[f]), tolerance: tolerance) {
+                        expected.insert("\(name) \(owner[0])")
+                    }
+                }
+            }
+            XCTAssertGreaterThan(expected.count, 100)
+            XCTAssertEqual(found.symmetricDifference(expected).sorted(), [], "tolerance \(tolerance.plainText)")
+        }
+    }
+
     func testStaleByAge() throws {
         let rule = T.rule("stale", .stale(source: "crm", classes: [StateClass("clarification")], since: "modified",
                                           limit: .maxAge(millis: 14 * 86_400_000)))
