@@ -135,7 +135,7 @@ struct SourceLoader {
         var malformed = table.malformed
         var missingKeyRaw = table.missingKeyRaw
         table.rows = RowStore(width: width)
-        table.lines = []; table.keys = []; table.keyMissing = []; table.recordState = []
+        table.lines = LineNumbers(); table.keys = []; table.keyMissing = []; table.recordState = []
         // Room for the records a CSV file will have, by its lines: grown by doubling, each of
         // these arrays briefly held its old and its new copy, near the peak of a large run.
         if [.csv, .datev].contains(def.format), let path, let size = fileSize(path),
@@ -406,7 +406,7 @@ struct SourceLoader {
     /// A block of a streamed source: `block` with the records read since the last one, which
     /// the arrays give up.
     private static func block(_ block: SourceTable, header: DatevHeader?, records: Int, _ rows: inout RowStore,
-                              _ lines: inout [Int32], _ keys: inout [String], _ keyMissing: inout [Bool],
+                              _ lines: inout LineNumbers, _ keys: inout [String], _ keyMissing: inout [Bool],
                               _ recordState: inout [Int16], _ issues: inout [ValueIssue],
                               _ malformed: inout [MalformedEntry], _ missingKeyRaw: inout [Int32: String]) -> SourceTable {
         block.header = header

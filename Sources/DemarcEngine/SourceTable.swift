@@ -71,7 +71,7 @@ final class SourceTable: @unchecked Sendable {
     // MARK: - Well-formed records
 
     var rows: RowStore
-    var lines: [Int32] = []
+    var lines = LineNumbers()
     /// Normalized keys; emptied once the cases are built (`CaseStore.keyParts(record:of:)`).
     var keys: [String] = []
     var keyMissing: [Bool] = []

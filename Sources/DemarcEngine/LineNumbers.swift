@@ -1,0 +1,66 @@
+/// The line of each well-formed record of a table, in record order.
+///
+/// Stored as runs of records whose lines step evenly: the records of a CSV file without line
+/// breaks in its fields are one run, those of an XML file that writes each record on the same
+/// number of lines too. A run costs 12 bytes however many records it holds; where records
+/// break runs often (more than one run per eight records), the lines are kept one by one
+/// (4 bytes each, as an `[Int32]` did). At 5M records a side the runs saved 39 MB.
+struct LineNumbers: Sendable {
+    /// Runs: the first record, its line, and the step from one record's line to the next.
+    private var starts: [Int32] = []
+    private var firstLines: [Int32] = []
+    private var steps: [Int32] = []
+    /// Every line, once the runs stopped paying (`starts` is then empty).
+    private var flat: [Int32] = []
+    private var isFlat = false
+    private(set) var count = 0
+
+    init() {}
+
+    var isEmpty: Bool { count == 0 }
+
+    /// Appends the line of the next record.
+    mutating func append(_ line: Int32) {
+        defer { count += 1 }
+        if isFlat { flat.append(line); return }
+        if let k = starts.indices.last {
+            let offset = Int32(truncatingIfNeeded: count) &- starts[k]
+            if offset == 1 && count > 0 {
+                steps[k] = line &- firstLines[k]   // a run's second record sets its step
+                return
+            }
+            if line == firstLines[k] &+ offset &* steps[k] { return }
+        }
+        starts.append(Int32(truncatingIfNeeded: count))
+        firstLines.append(line)
+        steps.append(0)
+        if starts.count > 64 && starts.count > (count + 1) / 8 { flatten(adding: line) }
+    }
+
+    /// Keeps every line one by one from now on (`line`, of record `count`, is in the last run).
+    private mutating func flatten(adding line: Int32) {
+        flat.reserveCapacity(count * 2 + 1)
+        for r in 0..<count { flat.append(self[r]) }
+        flat.append(line)
+        starts = []; firstLines = []; steps = []
+        isFlat = true
+    }
+
+    /// Room for `n` more lines where they are kept one by one (runs need none).
+    mutating func reserveCapacity(_ n: Int) {
+        if isFlat { flat.reserveCapacity(flat.count + n) }
+    }
+
+    /// The line of record `record`.
+    subscript(record: Int) -> Int32 {
+        if isFlat { return flat[record] }
+        // The last run that starts at or before the record.
+        var low = 0, high = starts.count - 1
+        let r = Int32(truncatingIfNeeded: record)
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if starts[mid] <= r { low = mid } else { high = mid - 1 }
+        }
+        return firstLines[low] &+ (r &- starts[low]) &* steps[low]
+    }
+}
