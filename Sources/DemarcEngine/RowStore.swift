@@ -1,17 +1,20 @@
 import DemarcCore
 import Foundation
 
-/// Rows of values in fixed-size chunks, stored compactly: one tag byte and one 4-byte payload
-/// per field, instead of a 24-byte `Value` (and a `String` for every text). A payload that does
-/// not fit 32 bits (a large number, an arena beyond 4 GiB) goes to a side array of 8-byte
-/// values and the tag's high bit says so.
+/// Rows of values in fixed-size chunks, stored compactly: per chunk and field, two bytes a
+/// record while the field's values there are unknown, interned texts or the record's key (the
+/// usual state, currency and key fields), else one tag byte and one 4-byte payload, instead of
+/// a 24-byte `Value` (and a `String` for every text). A payload that does not fit 32 bits (a
+/// large number, an arena beyond 4 GiB) goes to a side array of 8-byte values and the tag's high
+/// bit says so.
 ///
 /// Appending never copies what is stored, and the slack is at most one chunk (a flat array
 /// doubling would briefly hold three times the rows). The subscript rebuilds a `Value` on
 /// demand: cases and findings read few fields of few records, reading writes many.
 ///
 /// `@unchecked Sendable`: the buffers behind its plain pointers belong to its chunks, which live
-/// as long as the store, and slots below `count` never change once written.
+/// as long as the store, and slots below `count` never change once written (a column that
+/// widens keeps its two-byte buffer, so a copy of the store made before still reads it).
 ///
 /// Text is interned per field (the payload is an index into the field's table) while the
 /// field has at most `internLimit` distinct texts; beyond that (keys, names) each new text is
@@ -27,11 +30,13 @@ struct RowStore: @unchecked Sendable {
     /// Append-only: a chunk's slots below `count` never change once written, so copies of the
     /// store may share chunks; only the store that owns the table appends (the loader).
     private var chunks: [RowChunk] = []
-    /// The chunks' buffers, by chunk: reads and writes go through these plain pointers, so that
-    /// no chunk object is retained and released per field (which two threads reading the same
-    /// store would also contend on).
-    private var tagBuffers: [UnsafeMutablePointer<UInt8>] = []
-    private var payloadBuffers: [UnsafeMutablePointer<UInt32>] = []
+    /// The chunks' columns, `chunk * width + field`: reads and writes go through these plain
+    /// pointers, so that no chunk object is retained and released per field (which two threads
+    /// reading the same store would also contend on).
+    private var columns: [ChunkColumn] = []
+    /// Per field: whether its next chunk starts wide (the last one widened within its first
+    /// records: a number field, or texts beyond the interning limit).
+    private var startsWide: [Bool]
     /// Payloads too wide for 32 bits (tag with `wideFlag`); a decimal's scale follows its units.
     private var wide: [Int64] = []
     private(set) var count = 0
@@ -44,6 +49,7 @@ struct RowStore: @unchecked Sendable {
     init(width: Int) {
         self.width = width
         interners = Array(repeating: ByteInterner(), count: width)
+        startsWide = Array(repeating: false, count: width)
     }
 
     // Tags: a decimal's tag is `decimalTag + scale`.
@@ -60,67 +66,64 @@ struct RowStore: @unchecked Sendable {
     /// A text that equals the record's normalized key (a one-part key): not stored, but read
     /// from `keyTexts`, which the key itself is kept in anyway (the arena would hold it twice).
     private static let keyTag: UInt8 = 10
+    static var keyTagValue: UInt8 { keyTag }
     private static let decimalTag: UInt8 = 16
     private static let maxTagScale: UInt8 = 100
     private static let wideFlag: UInt8 = 0x80
 
     /// Appends one record's values (`width` of them).
     mutating func append(_ row: [Value]) {
-        let slot = beginRecord()
-        for f in 0..<width { set(row[f], slot: slot + f) }
+        let record = beginRecord()
+        for f in 0..<width { set(row[f], record: record, field: f) }
         count += 1
     }
 
     // MARK: - Writing a record field by field
 
-    /// Starts the next record: returns the slot of its first field. Every field must then be
-    /// set (`set`, `setText`) before `endRecord`.
+    /// Starts the next record: returns its index in the current chunk. Every field must then be
+    /// set (`set`, `setText`, `setKeyText`, `setUnknown`) before `endRecord`.
     @inline(__always) mutating func beginRecord() -> Int {
-        let slot = (count & (RowStore.chunkRecords - 1)) * width
-        if slot == 0 {
-            let chunk = RowChunk(slots: RowStore.chunkRecords * width)
+        let record = count & (RowStore.chunkRecords - 1)
+        if record == 0 {
+            let chunk = RowChunk(startsWide: startsWide)
             chunks.append(chunk)
-            tagBuffers.append(chunk.tags)
-            payloadBuffers.append(chunk.payloads)
+            columns.append(contentsOf: chunk.columns)
         }
-        return slot
+        return record
     }
 
     /// Ends the record begun last.
     @inline(__always) mutating func endRecord() { count += 1 }
 
-    /// Sets a field of the current record to `value` (`slot`: its first slot plus the field).
-    @inline(__always) mutating func set(_ value: Value, slot: Int) {
+    /// Sets a field of the current record (`record`: `beginRecord`'s) to `value`.
+    @inline(__always) mutating func set(_ value: Value, record: Int, field: Int) {
         if case .text(var s) = value {
-            let field = slot % width
             let (tag, payload) = s.withUTF8 { encodeText(UnsafeRawBufferPointer($0), field: field) }
-            store(tag, payload, slot: slot)
+            store(tag, payload, record: record, field: field)
             return
         }
         let (tag, payload) = encode(value)
-        store(tag, payload, slot: slot)
+        store(tag, payload, record: record, field: field)
         if tag == RowStore.wideDecimalTag, case .decimal(let d) = value { wide.append(Int64(d.scale)) }
     }
 
     /// Sets a text field of the current record from its UTF-8 bytes (not empty); returns the
     /// tag and payload stored (`internedTag` and the text's id while the field interns).
     @inline(__always) @discardableResult
-    mutating func setText(_ bytes: UnsafeRawBufferPointer, field: Int, slot: Int) -> (tag: UInt8, payload: Int64) {
+    mutating func setText(_ bytes: UnsafeRawBufferPointer, record: Int, field: Int) -> (tag: UInt8, payload: Int64) {
         let encoded = encodeText(bytes, field: field)
-        store(encoded.0, encoded.1, slot: slot)
+        store(encoded.0, encoded.1, record: record, field: field)
         return encoded
     }
 
     /// Sets a text field of the current record to the record's key (`keyTag`).
-    @inline(__always) func setKeyText(slot: Int) {
-        tagBuffers[tagBuffers.count - 1][slot] = RowStore.keyTag
-        payloadBuffers[payloadBuffers.count - 1][slot] = 0
+    @inline(__always) mutating func setKeyText(record: Int, field: Int) {
+        store(RowStore.keyTag, 0, record: record, field: field)
     }
 
     /// Sets a field of the current record to unknown.
-    @inline(__always) func setUnknown(slot: Int) {
-        tagBuffers[tagBuffers.count - 1][slot] = RowStore.unknownTag
-        payloadBuffers[payloadBuffers.count - 1][slot] = 0
+    @inline(__always) mutating func setUnknown(record: Int, field: Int) {
+        store(RowStore.unknownTag, 0, record: record, field: field)
     }
 
     /// The interned text with `id` of `field`.
@@ -129,11 +132,13 @@ struct RowStore: @unchecked Sendable {
     /// The texts a field interned, by id.
     func internedTexts(field: Int) -> [String] { interners[field].texts }
 
-    /// How one field of one record is stored: its tag and 32-bit payload, as they are.
+    /// How one field of one record is stored: its tag and 32-bit payload (a two-byte column's
+    /// value as the tag and payload it stands for).
     @inline(__always) func encoding(record: Int, field: Int) -> (tag: UInt8, payload: UInt32) {
-        let chunk = record >> RowStore.chunkShift
-        let slot = (record & (RowStore.chunkRecords - 1)) * width + field
-        return (tagBuffers[chunk][slot], payloadBuffers[chunk][slot])
+        let column = columns[(record >> RowStore.chunkShift) &* width &+ field]
+        let r = record & (RowStore.chunkRecords - 1)
+        if let tags = column.tags { return (tags[r], column.payloads![r]) }
+        return RowStore.decodeNarrow(column.narrow![r])
     }
 
     /// Whether the tag holds its whole value in tag and payload, so that equal encodings of it
@@ -145,19 +150,45 @@ struct RowStore: @unchecked Sendable {
         }
     }
 
-    @inline(__always) private mutating func store(_ tag: UInt8, _ payload: Int64, slot: Int) {
-        let tags = tagBuffers[tagBuffers.count - 1], payloads = payloadBuffers[payloadBuffers.count - 1]
+    // Two-byte codes: 0 unknown, `narrowKey` the record's key, else an interned text's id + 1.
+    private static let narrowKey: UInt16 = 0xFFFF
+    private static let narrowIDs = 0xFFFE
+
+    @inline(__always) private static func decodeNarrow(_ code: UInt16) -> (tag: UInt8, payload: UInt32) {
+        switch code {
+        case 0: return (unknownTag, 0)
+        case narrowKey: return (keyTag, 0)
+        default: return (internedTag, UInt32(code) &- 1)
+        }
+    }
+
+    @inline(__always) private mutating func store(_ tag: UInt8, _ payload: Int64, record r: Int, field f: Int) {
+        let i = columns.count &- width &+ f
+        var column = columns[i]
+        if column.tags == nil {
+            switch tag {
+            case RowStore.unknownTag: column.narrow![r] = 0; return
+            case RowStore.keyTag: column.narrow![r] = RowStore.narrowKey; return
+            case RowStore.internedTag where payload < RowStore.narrowIDs:
+                column.narrow![r] = UInt16(truncatingIfNeeded: payload &+ 1); return
+            default:
+                column = chunks[chunks.count - 1].widen(field: f, records: r)
+                columns[i] = column
+                startsWide[f] = r < 64
+            }
+        }
+        let tags = column.tags!, payloads = column.payloads!
         if tag == RowStore.arenaTag, payload >> 32 < 4096, payload & 0xFFFF_FFFF < 1 << 20 {
             // Arena chunk (12 bits) and offset in it (20 bits: chunks are 1 MiB, a larger
             // text has a chunk of its own at offset 0).
-            tags[slot] = tag
-            payloads[slot] = UInt32(truncatingIfNeeded: payload >> 32) << 20 | UInt32(truncatingIfNeeded: payload & 0xF_FFFF)
+            tags[r] = tag
+            payloads[r] = UInt32(truncatingIfNeeded: payload >> 32) << 20 | UInt32(truncatingIfNeeded: payload & 0xF_FFFF)
         } else if tag != RowStore.arenaTag && tag != RowStore.wideDecimalTag, let narrow = Int32(exactly: payload) {
-            tags[slot] = tag
-            payloads[slot] = UInt32(bitPattern: narrow)
+            tags[r] = tag
+            payloads[r] = UInt32(bitPattern: narrow)
         } else {
-            tags[slot] = tag | RowStore.wideFlag
-            payloads[slot] = UInt32(truncatingIfNeeded: wide.count)
+            tags[r] = tag | RowStore.wideFlag
+            payloads[r] = UInt32(truncatingIfNeeded: wide.count)
             wide.append(payload)   // a wide decimal's scale follows (`set`)
         }
     }
@@ -184,10 +215,18 @@ struct RowStore: @unchecked Sendable {
 
     /// One field of one record.
     @inline(__always) subscript(record: Int, field: Int) -> Value {
-        let chunk = record >> RowStore.chunkShift
-        let slot = (record & (RowStore.chunkRecords - 1)) * width + field
-        var tag = tagBuffers[chunk][slot]
-        let narrow = payloadBuffers[chunk][slot]
+        let column = columns[(record >> RowStore.chunkShift) &* width &+ field]
+        let r = record & (RowStore.chunkRecords - 1)
+        guard let tags = column.tags else {
+            let code = column.narrow![r]
+            switch code {
+            case 0: return .unknown
+            case RowStore.narrowKey: return .text(keyTexts.text(record: record))
+            default: return .text(interners[field].texts[Int(code) &- 1])
+            }
+        }
+        var tag = tags[r]
+        let narrow = column.payloads![r]
         let payload: Int64
         if tag & RowStore.wideFlag != 0 {
             tag &= ~RowStore.wideFlag
@@ -250,22 +289,63 @@ final class KeyTexts: @unchecked Sendable {
     func text(record: Int) -> String { key(record: record) ?? "" }
 }
 
-/// One chunk of a `RowStore`: a tag byte and a 4-byte payload per slot, in memory of its own
-/// (stores through a pointer: no uniqueness check per field, as nested arrays had).
-final class RowChunk: @unchecked Sendable {
-    let tags: UnsafeMutablePointer<UInt8>
-    let payloads: UnsafeMutablePointer<UInt32>
+/// One field's values in one chunk of a `RowStore`: two bytes a record (`narrow`) until a value
+/// needs more, then a tag byte and a 4-byte payload a record (`tags`, `payloads`).
+struct ChunkColumn {
+    var narrow: UnsafeMutablePointer<UInt16>?
+    var tags: UnsafeMutablePointer<UInt8>?
+    var payloads: UnsafeMutablePointer<UInt32>?
+}
 
-    init(slots: Int) {
-        tags = .allocate(capacity: slots)
-        tags.initialize(repeating: 0, count: slots)
-        payloads = .allocate(capacity: slots)
-        payloads.initialize(repeating: 0, count: slots)
+/// One chunk of a `RowStore`: its columns, in memory of their own (stores through a pointer: no
+/// uniqueness check per field, as nested arrays had).
+final class RowChunk: @unchecked Sendable {
+    private(set) var columns: [ChunkColumn]
+
+    init(startsWide: [Bool]) {
+        columns = startsWide.map { wide in
+            var column = ChunkColumn()
+            if wide { RowChunk.allocateWide(&column) } else {
+                column.narrow = .allocate(capacity: RowStore.chunkRecords)
+                column.narrow!.initialize(repeating: 0, count: RowStore.chunkRecords)
+            }
+            return column
+        }
+    }
+
+    private static func allocateWide(_ column: inout ChunkColumn) {
+        column.tags = .allocate(capacity: RowStore.chunkRecords)
+        column.tags!.initialize(repeating: 0, count: RowStore.chunkRecords)
+        column.payloads = .allocate(capacity: RowStore.chunkRecords)
+        column.payloads!.initialize(repeating: 0, count: RowStore.chunkRecords)
+    }
+
+    /// Gives `field` a tag and a payload a record, its first `records` records' codes
+    /// converted; the two-byte buffer stays until the chunk goes (copies may still read it).
+    func widen(field: Int, records: Int) -> ChunkColumn {
+        var column = columns[field]
+        RowChunk.allocateWide(&column)
+        if let narrow = column.narrow {
+            for r in 0..<records {
+                switch narrow[r] {
+                case 0: column.tags![r] = RowStore.unknownTag
+                case 0xFFFF: column.tags![r] = RowStore.keyTagValue
+                default:
+                    column.tags![r] = RowStore.internedTag
+                    column.payloads![r] = UInt32(narrow[r]) &- 1
+                }
+            }
+        }
+        columns[field] = column
+        return column
     }
 
     deinit {
-        tags.deallocate()
-        payloads.deallocate()
+        for column in columns {
+            column.narrow?.deallocate()
+            column.tags?.deallocate()
+            column.payloads?.deallocate()
+        }
     }
 }
 

@@ -200,7 +200,7 @@ struct SourceLoader {
                 let recordIndex = Int32(truncatingIfNeeded: lines.count)
                 blockRecords += 1
                 if recordCount & 4095 == 0 { progress?.setRecords(order, recordCount) }
-                let slot = rows.beginRecord()
+                let record = rows.beginRecord()
                 var state = unknownState
                 raw.bytes.withUnsafeBytes { all in
                     for f in 0..<width {
@@ -213,7 +213,7 @@ struct SourceLoader {
                                 if !isBlank(bytes) {
                                     textRanges[f] = r
                                     if f == keyField { continue }   // stored with the key, below
-                                    let (tag, id) = rows.setText(bytes, field: f, slot: slot &+ f)
+                                    let (tag, id) = rows.setText(bytes, record: record, field: f)
                                     if f == stateField {
                                         state = tag == RowStore.internedTag
                                             ? Self.stateOf(Int(id), field: f, &stateByID, rows, classifier)
@@ -227,14 +227,14 @@ struct SourceLoader {
                                     : ValueParser.parse(bytes, as: specs[f])
                                 switch parsed {
                                 case .value(let v):
-                                    rows.set(v, slot: slot &+ f)
+                                    rows.set(v, record: record, field: f)
                                     if isKeyPart[f] { keyValues[f] = v }
                                     if f == stateField { state = classifier.classify(value: v) }
                                     continue
                                 case .empty:
                                     break
                                 case .invalid(let why):
-                                    rows.setUnknown(slot: slot &+ f)
+                                    rows.setUnknown(record: record, field: f)
                                     let text = String(decoding: bytes, as: UTF8.self)
                                     issues.append(ValueIssue(record: recordIndex, field: Int32(f),
                                                              message: "field '\(names[f])' at \(file):\(raw.line) has '\(text)': \(why)"))
@@ -242,7 +242,7 @@ struct SourceLoader {
                                 }
                             }
                         }
-                        rows.setUnknown(slot: slot &+ f)
+                        rows.setUnknown(record: record, field: f)
                         if required[f] {
                             issues.append(ValueIssue(record: recordIndex, field: Int32(f),
                                                      message: "required field '\(names[f])' is empty at \(file):\(raw.line)"))
@@ -260,7 +260,7 @@ struct SourceLoader {
                     if let key {
                         keys.append(key)
                         keyMissing.append(false)
-                        rows.setKeyText(slot: slot &+ keyField)
+                        rows.setKeyText(record: record, field: keyField)
                         rows.endRecord()
                         if classifyRecords { recordState.append(state) }
                         return
@@ -276,9 +276,9 @@ struct SourceLoader {
                 }
                 if let text = keyFieldText, let r = textRanges[keyField] {
                     if keys[keys.count - 1] == text {
-                        rows.setKeyText(slot: slot &+ keyField)
+                        rows.setKeyText(record: record, field: keyField)
                     } else {
-                        raw.bytes.withUnsafeBytes { _ = rows.setText(UnsafeRawBufferPointer(rebasing: $0[r]), field: keyField, slot: slot &+ keyField) }
+                        raw.bytes.withUnsafeBytes { _ = rows.setText(UnsafeRawBufferPointer(rebasing: $0[r]), record: record, field: keyField) }
                     }
                 }
                 rows.endRecord()

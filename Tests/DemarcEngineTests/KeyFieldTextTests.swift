@@ -52,8 +52,8 @@ final class KeyFieldTextTests: XCTestCase {
     func testRowsStoredFromKeysResolveThroughWhateverHoldsTheKeys() {
         var store = RowStore(width: 1)
         for _ in 0..<3 {
-            let slot = store.beginRecord()
-            store.setKeyText(slot: slot)
+            let record = store.beginRecord()
+            store.setKeyText(record: record, field: 0)
             store.endRecord()
         }
         store.keyTexts.use(records: ["K0", "K1", "K2"])

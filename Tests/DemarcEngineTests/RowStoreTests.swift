@@ -50,10 +50,10 @@ final class RowStoreTests: XCTestCase {
         var store = RowStore(width: 2)
         let n = RowStore.internLimit + 50
         for i in 0..<n {
-            let slot = store.beginRecord()
+            let record = store.beginRecord()
             var key = "RE-\(i)", state = ["posted", "draft", "Müller, \"Anna\""][i % 3]
-            key.withUTF8 { _ = store.setText(UnsafeRawBufferPointer($0), field: 0, slot: slot) }
-            let (tag, id) = state.withUTF8 { store.setText(UnsafeRawBufferPointer($0), field: 1, slot: slot + 1) }
+            key.withUTF8 { _ = store.setText(UnsafeRawBufferPointer($0), record: record, field: 0) }
+            let (tag, id) = state.withUTF8 { store.setText(UnsafeRawBufferPointer($0), record: record, field: 1) }
             XCTAssertEqual(tag, RowStore.internedTag)
             XCTAssertEqual(id, Int64(i % 3))
             store.endRecord()
@@ -92,5 +92,43 @@ final class RowStoreTests: XCTestCase {
                      String(repeating: "ü", count: 100), String(repeating: "d", count: 70_000)]
         let positions = texts.map { arena.append($0) }
         for (text, position) in zip(texts, positions) { XCTAssertEqual(arena.text(at: position), text) }
+    }
+
+    /// A column holds two bytes a record while its values are unknown, interned or the key,
+    /// and widens mid-chunk at the first other value: every value reads back, from the store
+    /// and from a copy made before the widening, in every chunk.
+    func testColumnsWidenMidChunkAndEveryValueReadsBack() {
+        var store = RowStore(width: 3)
+        var expected: [[Value]] = []
+        var early: RowStore? = nil
+        let n = RowStore.chunkRecords * 2 + 500
+        for i in 0..<n {
+            let inChunk = i % RowStore.chunkRecords
+            // Field 0: texts, a number from record 100 of each chunk on every 7th record.
+            let v0: Value = inChunk >= 100 && i % 7 == 0 ? .decimal(FixedDecimal(units: Int64(i), scale: 2))
+                : (i % 11 == 0 ? .unknown : .text(["EUR", "USD", "CHF"][i % 3]))
+            // Field 1: the key or unknown, always two bytes.
+            let v1: Value = i % 5 == 0 ? .unknown : .text("K\(i)")
+            // Field 2: texts until the interning limit runs out (then arena texts).
+            let v2: Value = .text("T\(i % (RowStore.internLimit + 200))")
+            let record = store.beginRecord()
+            store.set(v0, record: record, field: 0)
+            if case .text = v1 { store.setKeyText(record: record, field: 1) } else { store.setUnknown(record: record, field: 1) }
+            store.set(v2, record: record, field: 2)
+            store.endRecord()
+            expected.append([v0, v1, v2])
+            if i == 99 { early = store }
+        }
+        store.keyTexts.use(records: (0..<n).map { "K\($0)" })
+        for i in stride(from: 0, to: n, by: 1) where i % 3 == 0 || i < 200 {
+            XCTAssertEqual(store[i, 0], expected[i][0], "record \(i) field 0")
+            XCTAssertEqual(store[i, 1], expected[i][1], "record \(i) field 1")
+            XCTAssertEqual(store[i, 2], expected[i][2], "record \(i) field 2")
+        }
+        for i in 0..<100 { XCTAssertEqual(early?[i, 0], expected[i][0], "the copy, record \(i)") }
+        // Stored encodings agree with the values: equal values of a chunk-local column.
+        let (tag, payload) = store.encoding(record: 1, field: 0)
+        XCTAssertEqual(tag, RowStore.internedTag)
+        XCTAssertEqual(store.internedText(Int(payload), field: 0), "USD")
     }
 }
