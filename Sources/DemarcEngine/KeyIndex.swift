@@ -1,22 +1,36 @@
 /// An open-addressing hash index from normalized keys to case numbers, for case building.
 ///
-/// One slot is one `UInt64`: the upper 32 bits of the key's hash and the case number + 1 (0 is
-/// an empty slot), probed linearly. The keys themselves stay in the case store's `keys`, so a
-/// slot costs 8 bytes where a `[String: Int32]` costs about 24 plus its metadata, and a probe
-/// compares 32 hash bits before it ever touches a key. The hash reads the key's UTF-8 eight
-/// bytes at a time instead of SipHash's byte stream, which showed in profiles.
+/// One slot is one `UInt32`: the case number + 1 in its low bits (as many as the slots need to
+/// number a case: the index is at most 70% full) and the top bits of the key's hash above them
+/// (0 is an empty slot), probed linearly. The keys themselves stay in the case store's `keys`,
+/// so a slot costs 4 bytes where a `[String: Int32]` costs about 24 plus its metadata, and a
+/// probe compares the hash bits (9 of them at 5M keys; a false match costs one key comparison)
+/// before it ever touches a key. Slots of 8 bytes, with 32 hash bits, were the largest single
+/// thing at the peak of a 5M run while the larger side's keys were looked up (64 MiB). The hash
+/// reads the key's UTF-8 eight bytes at a time instead of SipHash's byte stream, which showed
+/// in profiles.
 struct KeyIndex {
-    private var slots: [UInt64]
+    private var slots: [UInt32]
     private var mask: Int
+    /// Low bits of a slot that hold the case number + 1: log2 of the slot count.
+    private var caseBits: UInt32
     private var count = 0
 
     /// An index sized for about `capacity` keys; it grows when it is 70% full.
     init(capacity: Int) {
         var size = 16
         while size < capacity + capacity / 2 + 1 { size <<= 1 }
-        slots = [UInt64](repeating: 0, count: size)
+        slots = [UInt32](repeating: 0, count: size)
         mask = size - 1
+        caseBits = UInt32(size.trailingZeroBitCount)
     }
+
+    /// The hash bits a slot keeps beside the case: the hash's top `32 - caseBits` bits.
+    @inline(__always) private func tag(_ hash: UInt64) -> UInt32 {
+        caseBits >= 32 ? 0 : UInt32(truncatingIfNeeded: hash >> (32 &+ UInt64(caseBits))) << caseBits
+    }
+
+    @inline(__always) private var tagMask: UInt32 { caseBits >= 32 ? 0 : ~0 << caseBits }
 
     /// The case of `key`, if it has one; else records `newCase` for it and returns nil.
     /// `keys[c]` is the key of case `c` (`newCase` must be `keys.count` once appended).
@@ -28,7 +42,7 @@ struct KeyIndex {
     mutating func caseOf(_ key: String, hash: UInt64, orInsert newCase: Int32, keys: [String]) -> Int32? {
         let (found, empty) = probe(key, hash: hash, keys: keys)
         if let found { return found }
-        slots[empty] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(bitPattern: newCase &+ 1))
+        slots[empty] = tag(hash) | UInt32(bitPattern: newCase &+ 1)
         count += 1
         if count * 10 > slots.count * 7 { grow(keys: keys, adding: key) }
         return nil
@@ -46,13 +60,13 @@ struct KeyIndex {
 
     /// The case of `key` if indexed, else the empty slot where it would go.
     @inline(__always) private func probe(_ key: String, hash: UInt64, keys: [String]) -> (found: Int32?, empty: Int) {
-        let tag = hash & 0xFFFF_FFFF_0000_0000
+        let tag = tag(hash), tagMask = tagMask
         var i = Int(truncatingIfNeeded: hash) & mask
         while true {
             let slot = slots[i]
             if slot == 0 { return (nil, i) }
-            if slot & 0xFFFF_FFFF_0000_0000 == tag {
-                let c = Int32(truncatingIfNeeded: slot & 0xFFFF_FFFF) &- 1
+            if slot & tagMask == tag {
+                let c = Int32(bitPattern: slot & ~tagMask) &- 1
                 if keys[Int(c)] == key { return (c, i) }
             }
             i = (i &+ 1) & mask
@@ -61,9 +75,9 @@ struct KeyIndex {
 
     /// The first slot a key with `hash` probes (0: empty), and the case it names if any. Reading
     /// it ahead for a batch of keys lets their cache misses overlap (`CaseBuilder`).
-    @inline(__always) func firstSlot(_ hash: UInt64) -> (slot: UInt64, candidate: Int) {
+    @inline(__always) func firstSlot(_ hash: UInt64) -> (slot: UInt32, candidate: Int) {
         let slot = slots[Int(truncatingIfNeeded: hash) & mask]
-        return (slot, Int(Int32(truncatingIfNeeded: slot & 0xFFFF_FFFF) &- 1))
+        return (slot, Int(slot & ~tagMask) &- 1)
     }
 
     /// Keys looked up together (`readAhead`).
@@ -83,24 +97,26 @@ struct KeyIndex {
         var warm: UInt64 = 0
         for r in range {
             let (slot, c) = firstSlot(hashes[r - range.lowerBound])
-            warm &+= slot
+            warm &+= UInt64(slot)
             if c >= 0 && c < caseKeys.count { warm &+= UInt64(truncatingIfNeeded: caseKeys[c].utf8.count) }
         }
         return warm
     }
 
     /// Doubles the slots; re-hashes the keys already indexed (`keys` and the one being added).
+    /// A slot's case takes one more bit, its hash one fewer.
     private mutating func grow(keys: [String], adding key: String) {
-        let old = slots
-        slots = [UInt64](repeating: 0, count: old.count * 2)
+        let old = slots, oldTagMask = tagMask
+        slots = [UInt32](repeating: 0, count: old.count * 2)
         mask = slots.count - 1
+        caseBits += 1
         for slot in old where slot != 0 {
-            let c = Int(Int32(truncatingIfNeeded: slot & 0xFFFF_FFFF) &- 1)
-            let k = c < keys.count ? keys[c] : key
-            let hash = KeyIndex.hash(k)
+            let number = slot & ~oldTagMask   // the case + 1
+            let c = Int(number) - 1
+            let hash = KeyIndex.hash(c < keys.count ? keys[c] : key)
             var i = Int(truncatingIfNeeded: hash) & mask
             while slots[i] != 0 { i = (i &+ 1) & mask }
-            slots[i] = slot
+            slots[i] = tag(hash) | number
         }
     }
 
