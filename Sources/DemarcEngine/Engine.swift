@@ -35,7 +35,7 @@ public enum Engine {
         var drafts = checkInParallel(file, selected: selected, store: store, asOf: asOf)
         // Findings need the records now, not the cases: the per-case columns go.
         var checked = Checked(tables: tables, accounts: accounts, drafts: drafts, cases: store.count)
-        drafts = []
+        drafts = DraftList()
         store.releaseCases()
         clock.lap("rules")
         return finish(&checked, file: file, selected: selected, options: options, asOf: asOf,
@@ -46,11 +46,11 @@ public enum Engine {
     /// each rule (and the implicit checks) appends to a list of its own, and the lists are
     /// joined in rule order, so the drafts are those that one thread would make.
     private static func checkInParallel(_ file: RuleFile, selected: Set<String>, store: CaseStore,
-                                        asOf: Day) -> [FindingDraft] {
+                                        asOf: Day) -> DraftList {
         let checker = RuleChecker(store: store, asOf: asOf, calendar: file.calendar)
         let implicit = ImplicitChecker(store: store, severity: file.implicitSeverity, baseRank: file.rules.count)
         let ranked = file.rules.enumerated().filter { selected.contains($0.element.id) }
-        var lists = [[FindingDraft]](repeating: [], count: ranked.count + 1)
+        var lists = [DraftList](repeating: DraftList(), count: ranked.count + 1)
         lists.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let lists = buffer   // each iteration writes its own element only
             DispatchQueue.concurrentPerform(iterations: lists.count) { i in
@@ -61,16 +61,9 @@ public enum Engine {
                 }
             }
         }
-        // The first list is taken over (its storage grows in place); each other one is freed
-        // once copied, so that the drafts are held about once, not twice, at the run's peak.
-        let total = lists.reduce(0) { $0 + $1.count }
-        var drafts: [FindingDraft] = []
-        swap(&drafts, &lists[0])
-        drafts.reserveCapacity(total)
-        for i in lists.indices.dropFirst() {
-            drafts += lists[i]
-            lists[i] = []
-        }
+        // Joined by taking over each list's chunks: no draft is copied.
+        var drafts = DraftList()
+        for i in lists.indices { drafts.append(moving: &lists[i]) }
         return drafts
     }
 
@@ -79,7 +72,7 @@ public enum Engine {
         /// Every source's table (in rule file order), holding the records findings show.
         var tables: [SourceTable]
         var accounts: [RecordAccount]
-        var drafts: [FindingDraft]
+        var drafts: DraftList
         var cases: Int
     }
 
@@ -88,7 +81,7 @@ public enum Engine {
                                asOf: Day, normalizer: KeyNormalizer, clock: inout PhaseClock) -> RunResult {
         let tables = checked.tables
         var drafts = checked.drafts
-        checked.drafts = []
+        checked.drafts = DraftList()
         var order = FindingDraft.order(drafts)
         clock.lap("sort")
         let unmatched = options.triage?.apply(to: &drafts, asOf: asOf, normalizer: normalizer)

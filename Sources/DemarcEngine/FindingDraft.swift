@@ -16,7 +16,11 @@ struct FindingDraft {
     var severity: Severity
     /// Open until a baseline or waiver says otherwise.
     var status: FindingStatus = .open
-    var key: [String]
+    /// The key parts (made from `keyParts` when asked for).
+    var key: [String] { keyParts.parts }
+    /// The key parts held without an array for a one-part key (an array a draft was 25 MB at
+    /// the peak of a 5M run).
+    let keyParts: DraftKey
     var message: String
     var fixIn: String?
     /// The fingerprint's digest (`Finding.fingerprint` is its hex).
@@ -57,7 +61,7 @@ struct FindingDraft {
          sourceRank: Int, line: Int, fieldRank: Int, status: FindingStatus = .open) {
         rank32 = Int32(clamping: rank)
         self.rule = rule; self.kind = kind; self.severity = severity; self.status = status
-        self.key = key; self.message = message; self.fixIn = fixIn; self.fingerprint = fingerprint
+        keyParts = DraftKey(key); self.message = message; self.fixIn = fixIn; self.fingerprint = fingerprint
         self.records = records
         sourceRank32 = Int32(clamping: sourceRank)
         line32 = Int32(clamping: line)
@@ -71,26 +75,26 @@ struct FindingDraft {
     /// permutation's cycles through the whole array, and where checks append rule after rule per
     /// block (the streaming engine) that scattered move cost 0.3 s for 416,863 drafts against
     /// 0.1 s for the same drafts nearly in order; a sorted copy would hold every draft twice.
-    static func order(_ drafts: [FindingDraft]) -> [Int32] {
+    static func order(_ drafts: DraftList) -> [Int32] {
         // 64 bytes a draft (with the merge sort's scratch, the peak of a run with millions of
         // findings): ranks and lines fit 32 bits (tables keep lines as `Int32` already).
         struct SortKey {
             var rank: Int32
             var index: Int32
-            var key: [String]
+            var key: DraftKey
             var fingerprint: SHA256Digest
             var source: Int32
             var line: Int32
             var field: Int32
         }
         var keys = drafts.enumerated().map { i, d in
-            SortKey(rank: Int32(clamping: d.rank), index: Int32(truncatingIfNeeded: i), key: d.key,
+            SortKey(rank: Int32(clamping: d.rank), index: Int32(truncatingIfNeeded: i), key: d.keyParts,
                     fingerprint: d.fingerprint, source: Int32(clamping: d.sourceRank),
                     line: Int32(clamping: d.line), field: Int32(clamping: d.fieldRank))
         }
         keys.sort { a, b in
             if a.rank != b.rank { return a.rank < b.rank }
-            if a.key != b.key { return keyLess(a.key, b.key) }
+            if a.key != b.key { return a.key.precedes(b.key) }
             if a.fingerprint != b.fingerprint { return a.fingerprint < b.fingerprint }
             if a.source != b.source { return a.source < b.source }
             if a.line != b.line { return a.line < b.line }
@@ -103,7 +107,7 @@ struct FindingDraft {
     /// Result order (DETAILS.md 24).
     static func precedes(_ a: FindingDraft, _ b: FindingDraft) -> Bool {
         if a.rank != b.rank { return a.rank < b.rank }
-        if a.key != b.key { return keyLess(a.key, b.key) }
+        if a.keyParts != b.keyParts { return a.keyParts.precedes(b.keyParts) }
         if a.fingerprint != b.fingerprint { return a.fingerprint < b.fingerprint }
         if a.sourceRank != b.sourceRank { return a.sourceRank < b.sourceRank }
         if a.line != b.line { return a.line < b.line }
@@ -156,5 +160,101 @@ struct RecordRefs {
         first0 = moved(first0)
         first1 = moved(first1)
         for i in rest.indices { rest[i] = moved(rest[i]) }
+    }
+}
+
+/// A run's drafts in order, in chunks of 4096 that never move once allocated.
+///
+/// A flat array grew by doubling (old and new copy side by side), and the rules' lists,
+/// made one per rule on two threads, were then joined into one more: at 5M records a side
+/// those copies were the peak of the run (70 MiB above the drafts themselves). Chunks fill up
+/// in place, and joining lists moves their chunks, not their drafts.
+struct DraftList: RandomAccessCollection, MutableCollection {
+    static let chunkSize = 4096
+    private var chunks: [[FindingDraft]] = []
+    /// The index of each chunk's first draft.
+    private var starts: [Int] = []
+    private(set) var count = 0
+
+    init() {}
+
+    init(_ drafts: [FindingDraft]) {
+        for d in drafts { append(d) }
+    }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
+
+    mutating func append(_ draft: FindingDraft) {
+        if chunks.isEmpty || chunks[chunks.count - 1].count == DraftList.chunkSize {
+            var chunk: [FindingDraft] = []
+            chunk.reserveCapacity(DraftList.chunkSize)
+            chunks.append(chunk)
+            starts.append(count)
+        }
+        chunks[chunks.count - 1].append(draft)
+        count += 1
+    }
+
+    /// Appends `other`'s drafts by taking over its chunks; `other` is left empty.
+    mutating func append(moving other: inout DraftList) {
+        for chunk in other.chunks where !chunk.isEmpty {
+            starts.append(count)
+            chunks.append(chunk)
+            count += chunk.count
+        }
+        other = DraftList()
+    }
+
+    /// The chunk and offset of draft `i`: direct while every chunk before is full, else a
+    /// binary search over the chunks' starts (joined lists leave partly filled chunks).
+    @inline(__always) private func locate(_ i: Int) -> (chunk: Int, offset: Int) {
+        let guess = i >> 12
+        if guess < starts.count, starts[guess] == guess << 12, i - starts[guess] < chunks[guess].count {
+            return (guess, i - starts[guess])
+        }
+        var low = 0, high = starts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if starts[mid] <= i { low = mid } else { high = mid - 1 }
+        }
+        return (low, i - starts[low])
+    }
+
+    subscript(i: Int) -> FindingDraft {
+        get {
+            let (c, o) = locate(i)
+            return chunks[c][o]
+        }
+        _modify {
+            let (c, o) = locate(i)
+            yield &chunks[c][o]
+        }
+        set {
+            let (c, o) = locate(i)
+            chunks[c][o] = newValue
+        }
+    }
+}
+
+/// A draft's key parts: one part as a `String` of its own (inline when short), others in an
+/// array. Equal parts give equal keys: a one-part list is always `.one`.
+enum DraftKey: Equatable {
+    case one(String)
+    case many([String])
+
+    init(_ parts: [String]) { self = parts.count == 1 ? .one(parts[0]) : .many(parts) }
+
+    var parts: [String] {
+        switch self {
+        case .one(let part): return [part]
+        case .many(let parts): return parts
+        }
+    }
+
+    /// Byte-wise order of the parts (`keyLess`).
+    func precedes(_ other: DraftKey) -> Bool {
+        if case .one(let a) = self, case .one(let b) = other { return utf8Less(a, b) }
+        return keyLess(parts, other.parts)
     }
 }

@@ -60,12 +60,12 @@ public struct FindingList: RandomAccessCollection, Sendable, Hashable, Expressib
 /// A run's drafts, which of them are listed in which order, and the tables whose records they
 /// show; read only once made.
 final class DraftFindings: @unchecked Sendable {
-    let drafts: [FindingDraft]
+    let drafts: DraftList
     /// The listed drafts in result order (indexes into `drafts`).
     let order: [Int32]
     let tables: [SourceTable]
 
-    init(drafts: [FindingDraft], order: [Int32], tables: [SourceTable]) {
+    init(drafts: DraftList, order: [Int32], tables: [SourceTable]) {
         self.drafts = drafts
         self.order = order
         self.tables = tables

@@ -14,14 +14,14 @@ struct ImplicitChecker {
     var recordChecks: Set<Int>? = nil
 
     /// Every implicit finding.
-    func check() -> [FindingDraft] {
-        var drafts: [FindingDraft] = []
+    func check() -> DraftList {
+        var drafts = DraftList()
         check(into: &drafts)
         return drafts
     }
 
     /// `check()` appending to `drafts`.
-    func check(into drafts: inout [FindingDraft]) {
+    func check(into drafts: inout DraftList) {
         for (i, check) in ImplicitCheck.allCases.enumerated() {
             let rank = baseRank + i
             let sev = severity[check] ?? .error
@@ -49,7 +49,7 @@ struct ImplicitChecker {
     }
 
     /// Once per kept record, or once per group with all its records.
-    private func unclassified(_ table: SourceTable, _ rank: Int, _ sev: Severity, _ drafts: inout [FindingDraft]) {
+    private func unclassified(_ table: SourceTable, _ rank: Int, _ sev: Severity, _ drafts: inout DraftList) {
         guard table.def.state != nil else { return }
         let states = table.caseState   // a local copy: no exclusivity check per case
         for c in 0..<store.count where states[c] == CaseState.unclassified {
@@ -65,7 +65,7 @@ struct ImplicitChecker {
         }
     }
 
-    private func duplicates(_ table: SourceTable, _ rank: Int, _ sev: Severity, _ drafts: inout [FindingDraft]) {
+    private func duplicates(_ table: SourceTable, _ rank: Int, _ sev: Severity, _ drafts: inout DraftList) {
         for dup in table.duplicates {
             let key = store.keyParts(record: Int(dup.record), of: table)
             let message = "\(table.def.name) has key '\(key.joined(separator: ", "))' again (occurrence \(dup.occurrence)); "
@@ -75,7 +75,7 @@ struct ImplicitChecker {
         }
     }
 
-    private func missingKeys(_ table: SourceTable, _ rank: Int, _ sev: Severity, _ drafts: inout [FindingDraft]) {
+    private func missingKeys(_ table: SourceTable, _ rank: Int, _ sev: Severity, _ drafts: inout DraftList) {
         for r in 0..<table.keyMissing.count where table.keyMissing[r] {
             let key = store.keyParts(record: r, of: table)
             let names = table.def.key.joined(separator: ", ")
@@ -85,7 +85,7 @@ struct ImplicitChecker {
         }
     }
 
-    private func malformedValues(_ table: SourceTable, _ rank: Int, _ sev: Severity, _ drafts: inout [FindingDraft]) {
+    private func malformedValues(_ table: SourceTable, _ rank: Int, _ sev: Severity, _ drafts: inout DraftList) {
         for issue in table.valueIssues {
             let r = Int(issue.record)
             let field = table.fieldNames[Int(issue.field)]
@@ -94,7 +94,7 @@ struct ImplicitChecker {
         }
     }
 
-    private func malformedRecords(_ table: SourceTable, _ rank: Int, _ sev: Severity, _ drafts: inout [FindingDraft]) {
+    private func malformedRecords(_ table: SourceTable, _ rank: Int, _ sev: Severity, _ drafts: inout DraftList) {
         for (i, entry) in table.malformed.enumerated() {
             let check = ImplicitCheck.malformedRecord
             let message = "\(table.def.name) record at \(table.file):\(entry.line) is malformed: "

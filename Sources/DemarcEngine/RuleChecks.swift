@@ -8,15 +8,15 @@ struct RuleChecker {
     let calendar: Calendar?
 
     /// The findings of one rule.
-    func check(_ rule: Rule, rank: Int) -> [FindingDraft] {
-        var drafts: [FindingDraft] = []
+    func check(_ rule: Rule, rank: Int) -> DraftList {
+        var drafts = DraftList()
         check(rule, rank: rank, into: &drafts)
         return drafts
     }
 
     /// `check(_:rank:)` appending to `drafts`: no copy of each draft (and of its strings'
     /// reference counts) from a result array into the run's.
-    func check(_ rule: Rule, rank: Int, into drafts: inout [FindingDraft]) {
+    func check(_ rule: Rule, rank: Int, into drafts: inout DraftList) {
         let skipsMissingKeys: Bool
         switch rule.kind {
         case .counterpart, .agree: skipsMissingKeys = true
@@ -59,7 +59,7 @@ struct RuleChecker {
         }
     }
 
-    private func check(_ rule: Rule, rank: Int, context: CaseContext, into drafts: inout [FindingDraft]) {
+    private func check(_ rule: Rule, rank: Int, context: CaseContext, into drafts: inout DraftList) {
         let c = context.caseIndex
         let messages = Messages(store: store, caseIndex: c)
         func draft(kind: String, extra: [String], defaultMessage: @autoclosure () -> String,

@@ -87,7 +87,7 @@ struct StreamingRun {
         var state = IndexedSide(table, rules: file, selected: selected, asOf: asOf, streamedOrder: streamed)
         queue.limit(to: 4)
         let kept = SourceTable(def: file.sources[streamed], order: streamed, file: inputs[streamed].displayName)
-        var drafts: [FindingDraft] = []
+        var drafts = DraftList()
         var streamedMalformed = 0
         while let block = queue.take() {
             streamedMalformed += block.malformedRecordCount
@@ -200,7 +200,7 @@ private struct IndexedSide {
 
     /// The findings of one block of streamed records, appended to `drafts`; the records they
     /// show go to `kept`.
-    mutating func check(_ block: SourceTable, kept: SourceTable, into drafts: inout [FindingDraft]) {
+    mutating func check(_ block: SourceTable, kept: SourceTable, into drafts: inout DraftList) {
         streamedMalformed += block.malformed.count
         var cases = CaseColumns()
         let keys = block.keys, keyMissing = block.keyMissing, lines = block.lines
@@ -243,7 +243,7 @@ private struct IndexedSide {
 
     /// The findings of the indexed side's cases that no streamed record reached, and of its
     /// records' implicit checks, appended to `drafts`.
-    mutating func checkRest(emptyStreamed: SourceTable, into drafts: inout [FindingDraft]) {
+    mutating func checkRest(emptyStreamed: SourceTable, into drafts: inout DraftList) {
         var cases = CaseColumns()
         for c in 0..<firstRecord.count where streamedLine[c] < 0 {
             cases.add(key: caseKeys[c], missing: missing[c], indexed: firstRecord[c], streamed: -1)
@@ -254,7 +254,7 @@ private struct IndexedSide {
     /// Runs the selected rules and the implicit checks over `cases`, appending to `drafts`; the
     /// record checks only over the records of `recordChecks`.
     private mutating func run(_ cases: CaseColumns, streamed: SourceTable, recordChecks: SourceTable,
-                              into drafts: inout [FindingDraft]) {
+                              into drafts: inout DraftList) {
         let tables = table.order < streamed.order ? [table, streamed] : [streamed, table]
         let store = CaseStore(tables: tables)
         store.keys = cases.keys
@@ -284,7 +284,7 @@ private struct IndexedSide {
 
     /// Copies the streamed records that the findings `drafts[first...]` show into `kept`, and
     /// points those findings there.
-    private func keep(_ drafts: inout [FindingDraft], from first: Int, of block: SourceTable, in kept: SourceTable) {
+    private func keep(_ drafts: inout DraftList, from first: Int, of block: SourceTable, in kept: SourceTable) {
         var moved: [Int: Int] = [:]
         var row = [Value](repeating: .unknown, count: block.width)
         for i in first..<drafts.count {

@@ -18,7 +18,7 @@ public struct Triage: Sendable {
     /// matched count as matched). A waiver is a dated decision about one finding, so it wins over
     /// the baseline: a baselined finding whose waiver expires fails again. An unexpired waiver
     /// wins over an expired one.
-    func apply(to drafts: inout [FindingDraft], asOf: Day, normalizer: KeyNormalizer) -> [Waiver] {
+    func apply(to drafts: inout DraftList, asOf: Day, normalizer: KeyNormalizer) -> [Waiver] {
         let waivers = self.waivers ?? []
         var byTarget: [WaiverTarget: [Int]] = [:]
         for (i, w) in waivers.enumerated() {
