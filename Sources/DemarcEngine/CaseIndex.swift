@@ -64,7 +64,7 @@ struct CaseIndex {
     /// slot, then the case key that slot names, then the lookups. The reads ahead touch memory
     /// the lookups need, so their cache misses overlap instead of coming one after another
     /// (12% of a 1M run in `perf`). Returns the reads ahead folded (so they stay).
-    private static func insertAll(_ keys: [String], _ keyMissing: [Bool], into cases: inout [Int32],
+    private static func insertAll(_ keys: [String], _ keyMissing: BitList, into cases: inout [Int32],
                                   _ index: inout KeyIndex, _ caseKeys: inout [String], _ caseMissing: inout [Bool]) -> UInt64 {
         let batch = KeyIndex.batch
         var hashes = [UInt64](repeating: 0, count: batch)
@@ -87,7 +87,7 @@ struct CaseIndex {
     /// up in batches as in `insertAll`, on two threads for a large source. The second is a
     /// thread of its own: called from within the readers' `concurrentPerform`, a nested one
     /// ran its lanes one after the other.
-    private static func lookUp(_ keys: [String], _ keyMissing: [Bool], into cases: inout [Int32],
+    private static func lookUp(_ keys: [String], _ keyMissing: BitList, into cases: inout [Int32],
                                _ index: KeyIndex, _ caseKeys: [String], lanes: Int) -> UInt64 {
         let count = keys.count
         return cases.withUnsafeMutableBufferPointer { out in

@@ -64,3 +64,28 @@ struct LineNumbers: Sendable {
         return firstLines[low] &+ (r &- starts[low]) &* steps[low]
     }
 }
+
+/// Flags per record, a bit each (a `[Bool]` takes a byte): whether each record's key is missing.
+struct BitList: ExpressibleByArrayLiteral, Sendable {
+    private var words: [UInt64] = []
+    private(set) var count = 0
+
+    init() {}
+
+    init(arrayLiteral elements: Bool...) {
+        for e in elements { append(e) }
+    }
+
+    mutating func append(_ flag: Bool) {
+        if count & 63 == 0 { words.append(0) }
+        if flag { words[count >> 6] |= 1 << UInt64(count & 63) }
+        count += 1
+    }
+
+    mutating func reserveCapacity(_ n: Int) { words.reserveCapacity((n + 63) / 64) }
+
+    subscript(i: Int) -> Bool {
+        precondition(i >= 0 && i < count, "flag \(i) of \(count)")
+        return words[i >> 6] & (1 << UInt64(i & 63)) != 0
+    }
+}

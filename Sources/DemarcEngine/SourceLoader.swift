@@ -377,7 +377,7 @@ struct SourceLoader {
     /// record's raw text is kept for its fingerprint.
     @inline(__always)
     private static func appendKey(of raw: RawRecord, record: Int32, fields: [Int], normalizer: KeyNormalizer,
-                                  _ keys: inout [String], _ keyMissing: inout [Bool],
+                                  _ keys: inout [String], _ keyMissing: inout BitList,
                                   _ missingKeyRaw: inout [Int32: String], part: (Int, Int) -> String) {
         var key = ""
         var allEmpty = true
@@ -406,7 +406,7 @@ struct SourceLoader {
     /// A block of a streamed source: `block` with the records read since the last one, which
     /// the arrays give up.
     private static func block(_ block: SourceTable, header: DatevHeader?, records: Int, _ rows: inout RowStore,
-                              _ lines: inout LineNumbers, _ keys: inout [String], _ keyMissing: inout [Bool],
+                              _ lines: inout LineNumbers, _ keys: inout [String], _ keyMissing: inout BitList,
                               _ recordState: inout [Int16], _ issues: inout [ValueIssue],
                               _ malformed: inout [MalformedEntry], _ missingKeyRaw: inout [Int32: String]) -> SourceTable {
         block.header = header

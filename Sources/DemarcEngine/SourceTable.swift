@@ -74,7 +74,7 @@ final class SourceTable: @unchecked Sendable {
     var lines = LineNumbers()
     /// Normalized keys; emptied once the cases are built (`CaseStore.keyParts(record:of:)`).
     var keys: [String] = []
-    var keyMissing: [Bool] = []
+    var keyMissing = BitList()
     /// The raw text of records whose key is missing, where the reader keeps raw text (CSV):
     /// their `missing-key` fingerprint is made of it (DETAILS.md 25). Rare, so a dictionary.
     var missingKeyRaw: [Int32: String] = [:]

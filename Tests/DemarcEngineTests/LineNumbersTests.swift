@@ -32,4 +32,17 @@ final class LineNumbersTests: XCTestCase {
         check(irregular, "records of any length (kept one by one)")
         check(irregular.prefix(70) + Array(1000...3000), "one by one, then plain")
     }
+
+    func testBitListKeepsEveryFlag() {
+        var generator = SystemRandomNumberGenerator()
+        for n in [0, 1, 63, 64, 65, 1000] {
+            let flags = (0..<n).map { _ in Bool.random(using: &generator) }
+            var bits = BitList()
+            for f in flags { bits.append(f) }
+            XCTAssertEqual(bits.count, n)
+            XCTAssertEqual((0..<n).map { bits[$0] }, flags, "\(n) flags")
+        }
+        let literal: BitList = [true, false, true]
+        XCTAssertEqual([literal[0], literal[1], literal[2]], [true, false, true])
+    }
 }
