@@ -32,7 +32,8 @@ struct CaseIndex {
     /// the numbering is that of one thread.
     mutating func add(_ table: SourceTable, source: Int) {
         let count = table.lines.count
-        let keys = table.keys, keyMissing = table.keyMissing
+        var keys = table.keys
+        let keyMissing = table.keyMissing
         table.keys = []
         table.rows.keyTexts.use(records: [])   // else the table's keys stayed until all are in
         // The loops work on local moves of the index and the case keys: on properties of `self`
@@ -42,12 +43,22 @@ struct CaseIndex {
         defer { swap(&index, &self.index); swap(&caseKeys, &self.keys); swap(&caseMissing, &missing) }
         var cases = [Int32](repeating: -1, count: count)
         if caseKeys.isEmpty {
-            // Most keys of the other sources are this one's too: room for an eighth more keeps
-            // the case keys from doubling (a copy of every key) near the peak of a run.
             index = KeyIndex(capacity: count)
+            if Self.insertDistinct(keys, keyMissing, into: &cases, &index, warm: &warm) {
+                // The keys themselves are the case keys (no copy: 78 MiB at 5M records).
+                swap(&caseKeys, &keys)
+                caseMissing = (0..<count).map { keyMissing[$0] }
+            } else {
+                index = KeyIndex(capacity: count)
+                cases = [Int32](repeating: -1, count: count)
+                warm &+= Self.insertAll(keys, keyMissing, into: &cases, &index, &caseKeys, &caseMissing)
+            }
+            // Most keys of the other sources are this one's too: room for an eighth more keeps
+            // the case keys from doubling (a copy of every key) near the peak of a run. (The
+            // loader reserved that room already where it could estimate the records.)
+            keys = []
             caseKeys.reserveCapacity(count + count / 8)
             caseMissing.reserveCapacity(count + count / 8)
-            warm &+= Self.insertAll(keys, keyMissing, into: &cases, &index, &caseKeys, &caseMissing)
         } else {
             warm &+= Self.lookUp(keys, keyMissing, into: &cases, index, caseKeys,
                                  lanes: count >= parallelRecords ? 2 : 1)
@@ -58,6 +69,28 @@ struct CaseIndex {
             }
         }
         recordCases[source] = cases
+    }
+
+    /// Indexes the first source's keys as the case keys themselves, case `r` being record `r`,
+    /// when no key repeats (the usual export). False at the first repeated key: the caller
+    /// starts over with `insertAll`.
+    private static func insertDistinct(_ keys: [String], _ keyMissing: BitList, into cases: inout [Int32],
+                                       _ index: inout KeyIndex, warm: inout UInt64) -> Bool {
+        let batch = KeyIndex.batch
+        var hashes = [UInt64](repeating: 0, count: batch)
+        var start = 0
+        while start < keys.count {
+            let end = min(start + batch, keys.count)
+            warm &+= index.readAhead(keys, start..<end, hashes: &hashes, caseKeys: keys)
+            for r in start..<end {
+                let c = Int32(truncatingIfNeeded: r)
+                cases[r] = c
+                if keyMissing[r] { continue }   // a case of its own, never indexed
+                if index.caseOf(keys[r], hash: hashes[r - start], orInsert: c, keys: keys) != nil { return false }
+            }
+            start = end
+        }
+        return true
     }
 
     /// Indexes every key of the first source, in batches: first every key's hash and its first

@@ -144,7 +144,9 @@ struct SourceLoader {
             // arrays grow as they go.
             let more = min(estimate + estimate / 32, onBlock == nil ? 1 << 26 : max(1, self.blockSize))
             lines.reserveCapacity(lines.count + more)
-            keys.reserveCapacity(keys.count + more)
+            // An eighth more for the keys: they may become the case keys (`CaseIndex`), which
+            // grow by the other sources' keys this one lacks. Reserved, not touched.
+            keys.reserveCapacity(keys.count + more + more / 8)
             keyMissing.reserveCapacity(keyMissing.count + more)
             if classifyRecords { recordState.reserveCapacity(recordState.count + more) }
         }

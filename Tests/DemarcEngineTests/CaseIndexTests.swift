@@ -41,6 +41,23 @@ final class CaseIndexTests: XCTestCase {
         XCTAssertEqual(second.recordCases, [[4, 3, 0, 4], [0, 1, 2, 3, 1]])
     }
 
+    func testAFirstSourceWithoutRepeatsNumbersItsCasesByRecordAsWithRepeats() throws {
+        // Distinct keys (a missing one among them): the keys become the case keys as they are.
+        let distinct = try indexed([["a", "", "b"], ["b", "c", "a", "c"]], order: [0, 1])
+        XCTAssertEqual(distinct.keys, ["a", "", "b", "c"])
+        XCTAssertEqual(distinct.missing, [false, true, false, false])
+        XCTAssertEqual(distinct.recordCases, [[0, 1, 2], [2, 3, 0, 3]])
+        // A repeat late in the first source: started over, the same numbering rule.
+        let repeated = try indexed([["a", "", "b", "a"], ["b", "c"]], order: [0, 1])
+        XCTAssertEqual(repeated.keys, ["a", "", "b", "c"])
+        XCTAssertEqual(repeated.recordCases, [[0, 1, 2, 0], [2, 3]])
+        let table = try self.table("t", keys: (0..<5000).map { "K\($0)" })
+        var index = CaseIndex(sources: 1)
+        index.add(table, source: 0)
+        XCTAssertEqual(index.recordCases[0], (0..<5000).map { Int32($0) })
+        XCTAssertEqual(index.keys[4999], "K4999")
+    }
+
     func testLookupsOnTwoThreadsGiveTheCasesOfOne() throws {
         var generator = SystemRandomNumberGenerator()
         let a = (0..<3000).map { _ in "K\(Int.random(in: 0..<2000, using: &generator))" }
