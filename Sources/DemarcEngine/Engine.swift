@@ -175,7 +175,7 @@ public enum Engine {
     /// Reads the sources on one thread each; the first failure in source order is thrown.
     /// `indexing` indexes each source's keys as soon as it can (`CaseIndexing`).
     static func readSources(_ file: RuleFile, inputs: [InputFile], asOf: Day, normalizer: KeyNormalizer,
-                            progress: ReadProgress? = nil, indexing: CaseIndexing? = nil) throws -> [SourceTable] {
+                            progress: ReadProgress?, indexing: CaseIndexing) throws -> [SourceTable] {
         final class Results: @unchecked Sendable {
             var items: [Result<SourceTable, Error>?]
             let lock = NSLock()
@@ -192,7 +192,7 @@ public enum Engine {
             results.lock.lock()
             results.items[i] = result
             results.lock.unlock()
-            indexing?.loaded(i, try? result.get())
+            indexing.loaded(i, try? result.get())
         }
         var tables: [SourceTable] = []
         for item in results.items {

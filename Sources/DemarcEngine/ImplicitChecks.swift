@@ -13,14 +13,7 @@ struct ImplicitChecker {
     /// checks each record once, in the one store that holds it.
     var recordChecks: Set<Int>? = nil
 
-    /// Every implicit finding.
-    func check() -> DraftList {
-        var drafts = DraftList()
-        check(into: &drafts)
-        return drafts
-    }
-
-    /// `check()` appending to `drafts`.
+    /// Every implicit finding, appended to `drafts`.
     func check(into drafts: inout DraftList) {
         for (i, check) in ImplicitCheck.allCases.enumerated() {
             let rank = baseRank + i

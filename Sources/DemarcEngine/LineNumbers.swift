@@ -46,11 +46,6 @@ struct LineNumbers: Sendable {
         isFlat = true
     }
 
-    /// Room for `n` more lines where they are kept one by one (runs need none).
-    mutating func reserveCapacity(_ n: Int) {
-        if isFlat { flat.reserveCapacity(flat.count + n) }
-    }
-
     /// The line of record `record`.
     subscript(record: Int) -> Int32 {
         if isFlat { return flat[record] }

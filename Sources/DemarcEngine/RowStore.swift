@@ -65,8 +65,7 @@ struct RowStore: @unchecked Sendable {
     private static let wideDecimalTag: UInt8 = 9
     /// A text that equals the record's normalized key (a one-part key): not stored, but read
     /// from `keyTexts`, which the key itself is kept in anyway (the arena would hold it twice).
-    private static let keyTag: UInt8 = 10
-    static var keyTagValue: UInt8 { keyTag }
+    static let keyTag: UInt8 = 10
     private static let decimalTag: UInt8 = 16
     private static let maxTagScale: UInt8 = 100
     private static let wideFlag: UInt8 = 0x80
@@ -151,10 +150,10 @@ struct RowStore: @unchecked Sendable {
     }
 
     // Two-byte codes: 0 unknown, `narrowKey` the record's key, else an interned text's id + 1.
-    private static let narrowKey: UInt16 = 0xFFFF
+    static let narrowKey: UInt16 = 0xFFFF
     private static let narrowIDs = 0xFFFE
 
-    @inline(__always) private static func decodeNarrow(_ code: UInt16) -> (tag: UInt8, payload: UInt32) {
+    @inline(__always) static func decodeNarrow(_ code: UInt16) -> (tag: UInt8, payload: UInt32) {
         switch code {
         case 0: return (unknownTag, 0)
         case narrowKey: return (keyTag, 0)
@@ -326,15 +325,7 @@ final class RowChunk: @unchecked Sendable {
         var column = columns[field]
         RowChunk.allocateWide(&column)
         if let narrow = column.narrow {
-            for r in 0..<records {
-                switch narrow[r] {
-                case 0: column.tags![r] = RowStore.unknownTag
-                case 0xFFFF: column.tags![r] = RowStore.keyTagValue
-                default:
-                    column.tags![r] = RowStore.internedTag
-                    column.payloads![r] = UInt32(narrow[r]) &- 1
-                }
-            }
+            for r in 0..<records { (column.tags![r], column.payloads![r]) = RowStore.decodeNarrow(narrow[r]) }
         }
         columns[field] = column
         return column

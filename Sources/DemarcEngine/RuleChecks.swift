@@ -7,15 +7,8 @@ struct RuleChecker {
     let asOf: Day
     let calendar: Calendar?
 
-    /// The findings of one rule.
-    func check(_ rule: Rule, rank: Int) -> DraftList {
-        var drafts = DraftList()
-        check(rule, rank: rank, into: &drafts)
-        return drafts
-    }
-
-    /// `check(_:rank:)` appending to `drafts`: no copy of each draft (and of its strings'
-    /// reference counts) from a result array into the run's.
+    /// The findings of one rule, appended to `drafts`: no copy of each draft (and of its
+    /// strings' reference counts) from a result array into the run's.
     func check(_ rule: Rule, rank: Int, into drafts: inout DraftList) {
         let skipsMissingKeys: Bool
         switch rule.kind {

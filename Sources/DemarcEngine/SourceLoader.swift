@@ -143,7 +143,6 @@ struct SourceLoader {
             // At most 64M records ahead (a gigabyte of keys reserved, not touched); beyond, the
             // arrays grow as they go.
             let more = min(estimate + estimate / 32, onBlock == nil ? 1 << 26 : max(1, self.blockSize))
-            lines.reserveCapacity(lines.count + more)
             // An eighth more for the keys: they may become the case keys (`CaseIndex`), which
             // grow by the other sources' keys this one lacks. Reserved, not touched.
             keys.reserveCapacity(keys.count + more + more / 8)
@@ -252,35 +251,33 @@ struct SourceLoader {
                     }
                 }
                 lines.append(Int32(clamping: raw.line))
-                if plainKeys, let r = textRanges[keyField] {
-                    let key: String? = raw.bytes.withUnsafeBytes { all in
+                let plainKey: String? = !plainKeys ? nil : textRanges[keyField].flatMap { r in
+                    raw.bytes.withUnsafeBytes { all in
                         let bytes = UnsafeRawBufferPointer(rebasing: all[r])
                         @inline(__always) func plain(_ b: UInt8) -> Bool { b > 0x20 && b < 0x80 }
                         guard plain(bytes[0]), plain(bytes[bytes.count - 1]) else { return nil }
                         return String(decoding: bytes, as: UTF8.self)
                     }
-                    if let key {
-                        keys.append(key)
-                        keyMissing.append(false)
-                        rows.setKeyText(record: record, field: keyField)
-                        rows.endRecord()
-                        if classifyRecords { recordState.append(state) }
-                        return
+                }
+                if let plainKey {
+                    keys.append(plainKey)
+                    keyMissing.append(false)
+                    rows.setKeyText(record: record, field: keyField)
+                } else {
+                    var keyFieldText: String? = nil
+                    Self.appendKey(of: raw, record: recordIndex, fields: keyFields, normalizer: normalizer,
+                                   &keys, &keyMissing, &missingKeyRaw) { p, f in
+                        guard keyIsText[p], let r = textRanges[f] else { return keyText(keyValues[f]) }
+                        let text = raw.bytes.withUnsafeBytes { String(decoding: $0[r], as: UTF8.self) }
+                        if f == keyField { keyFieldText = text }
+                        return text
                     }
-                }
-                var keyFieldText: String? = nil
-                Self.appendKey(of: raw, record: recordIndex, fields: keyFields, normalizer: normalizer,
-                               &keys, &keyMissing, &missingKeyRaw) { p, f in
-                    guard keyIsText[p], let r = textRanges[f] else { return keyText(keyValues[f]) }
-                    let text = raw.bytes.withUnsafeBytes { String(decoding: $0[r], as: UTF8.self) }
-                    if f == keyField { keyFieldText = text }
-                    return text
-                }
-                if let text = keyFieldText, let r = textRanges[keyField] {
-                    if keys[keys.count - 1] == text {
-                        rows.setKeyText(record: record, field: keyField)
-                    } else {
-                        raw.bytes.withUnsafeBytes { _ = rows.setText(UnsafeRawBufferPointer(rebasing: $0[r]), record: record, field: keyField) }
+                    if let text = keyFieldText, let r = textRanges[keyField] {
+                        if keys[keys.count - 1] == text {
+                            rows.setKeyText(record: record, field: keyField)
+                        } else {
+                            raw.bytes.withUnsafeBytes { _ = rows.setText(UnsafeRawBufferPointer(rebasing: $0[r]), record: record, field: keyField) }
+                        }
                     }
                 }
                 rows.endRecord()
