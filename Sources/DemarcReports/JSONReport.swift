@@ -182,15 +182,13 @@ public struct JSONLinesReport: Report {
     public func write(_ result: RunResult, options: ReportOptions, to emit: (inout [UInt8]) throws -> Void) throws {
         let findings = result.findings
         try ReportPieces.inParallel(count: findings.count, render: { range, out in
-            var w = JSONWriter(pretty: false)
-            swap(&w.bytes, &out)
-            JSONFindingWriter.using(&w) { writer in
-                for i in range {
-                    findings.write(i, to: &writer)
-                    writer.w.endLine()
-                }
+            var writer = CompactFindingWriter()
+            swap(&writer.bytes, &out)
+            for i in range {
+                findings.write(i, to: &writer)
+                writer.bytes.append(0x0A)
             }
-            swap(&w.bytes, &out)
+            swap(&writer.bytes, &out)
         }, emit: emit)
         var w = JSONWriter(pretty: false)
         w.beginObject()

@@ -140,7 +140,10 @@ public struct JSONWriter: Sendable {
         bytes.append(contentsOf: repeatElement(0x20, count: 2 * hasElement.count))
     }
 
-    private mutating func appendString(_ text: String) {
+    private mutating func appendString(_ text: String) { JSONWriter.appendQuoted(text, to: &bytes) }
+
+    /// `text` as a JSON string, quoted and escaped, appended to `bytes`.
+    static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         // Fast path: most values need no escaping and are copied in one go.
         var contiguous = text
