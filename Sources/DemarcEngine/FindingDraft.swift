@@ -132,10 +132,13 @@ struct RecordRefs {
     init(source: Int, _ rows: [Int]) { append(source: source, rows) }
 
     mutating func append(source: Int, _ rows: [Int]) {
-        for r in rows {
-            let p = source << RecordRefs.shift | r
-            if first0 < 0 { first0 = p } else if first1 < 0 { first1 = p } else { rest.append(p) }
-        }
+        for r in rows { append(source: source, row: r) }
+    }
+
+    /// One record `row` of source `source`, after those already added.
+    mutating func append(source: Int, row: Int) {
+        let p = source << RecordRefs.shift | row
+        if first0 < 0 { first0 = p } else if first1 < 0 { first1 = p } else { rest.append(p) }
     }
 
     /// How many records.

@@ -62,7 +62,11 @@ struct RuleChecker {
                            ?? defaultMessage()) + suffix
             var records = RecordRefs()
             for table in store.tables where sources.contains(table.def.name) {
-                records.append(source: table.order, table.caseRecords(c))
+                if table.isGrouped {
+                    records.append(source: table.order, table.caseRecords(c))
+                } else if case let row = Int(table.caseRow[c]), row >= 0 {
+                    records.append(source: table.order, row: row)   // no array for one record
+                }
             }
             let first = records.first
             return FindingDraft(
@@ -249,11 +253,26 @@ func durationText(_ millis: Int64) -> String {
 struct SharedTexts {
     private var texts: [String: String] = [:]
     static let limit = 1024
+    /// Lookups and hits once the pool is full: a rule whose messages name each case's values
+    /// (`owned`) fills it with texts that never come again, and hashing each further message
+    /// only to miss cost more than sharing saved. Below one hit in eight after 4096 lookups,
+    /// the pool stops looking (a function of the messages in order, so of the inputs).
+    private var lookups = 0
+    private var hits = 0
+    private var gaveUp = false
 
     mutating func shared(_ text: String) -> String {
-        if text.utf8.count <= 15 { return text }
-        if let known = texts[text] { return known }
-        if texts.count < SharedTexts.limit { texts[text] = text }
+        if gaveUp || text.utf8.count <= 15 { return text }
+        let full = texts.count >= SharedTexts.limit
+        if full {
+            lookups += 1
+            if lookups == 4096 && hits < lookups / 8 { gaveUp = true }
+        }
+        if let known = texts[text] {
+            if full { hits += 1 }
+            return known
+        }
+        if !full { texts[text] = text }
         return text
     }
 }
