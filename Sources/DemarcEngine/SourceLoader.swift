@@ -550,6 +550,16 @@ func estimatedLines(_ path: String?, size: Int) -> Int? {
     guard let path, let handle = FileHandle(forReadingAtPath: path) else { return nil }
     defer { try? handle.close() }
     guard let sample = try? handle.read(upToCount: 1 << 20), !sample.isEmpty else { return nil }
-    let lines = max(1, sample.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) })
+    // Over the raw bytes: `Data`'s iterator took 60 instructions a byte (20 ms a call, on
+    // the main thread before any reading starts).
+    let lines = max(1, sample.withUnsafeBytes { bytes in
+        guard let base = bytes.baseAddress else { return 0 }
+        var count = 0, at = base, end = base + bytes.count
+        while at < end, let hit = memchr(at, 0x0A, end - at) {
+            count &+= 1
+            at = UnsafeRawPointer(hit) + 1
+        }
+        return count
+    })
     return Int((Double(size) * Double(lines) / Double(sample.count)).rounded())
 }
