@@ -55,6 +55,48 @@ final class ValueFuzzTests: XCTestCase {
         XCTAssertGreaterThan(values, 1000, "the alphabet reaches the value paths")
     }
 
+    /// The plain-decimal fast path agrees with the general scanner wherever it answers, and
+    /// answers for the common shapes.
+    func testPlainDecimalsAgreeWithTheGeneralScanner() {
+        var rng = SplitMix64(seed: UInt64.random(in: 0...UInt64.max))
+        let alphabet = Array("0123456789-+.,' 9".utf8)
+        var buffer = [UInt8](repeating: 0, count: 24)
+        var answered = 0
+        for mark in [UInt8(ascii: "."), UInt8(ascii: ",")] {
+            for _ in 0..<200_000 {
+                let length = Int.random(in: 1...22, using: &rng)
+                for i in 0..<length { buffer[i] = alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] }
+                buffer.withUnsafeBytes { all in
+                    let span = ByteSpan(bytes: UnsafeRawBufferPointer(rebasing: all[0..<length]), lo: 0, hi: length)
+                    guard let (units, scale) = ValueParser.plainDecimal(span, mark: mark) else { return }
+                    answered += 1
+                    let text = String(decoding: all[0..<length], as: UTF8.self)
+                    guard case .number(let u, let s) = ValueParser.scanNumber(span, mark: mark, thousands: nil) else {
+                        return XCTFail("\(text): the scanner rejects it")
+                    }
+                    XCTAssertEqual(units, u, text)
+                    XCTAssertEqual(scale, s, text)
+                }
+            }
+        }
+        XCTAssertGreaterThan(answered, 1000)
+        for (text, units, scale) in [("97990.19", Int64(9_799_019), UInt8(2)), ("-5", -5, 0), ("0.000", 0, 3),
+                                     ("123456789012345678", 123_456_789_012_345_678, 0)] {
+            text.utf8.withContiguousStorageIfAvailable { bytes in
+                let span = ByteSpan(bytes: UnsafeRawBufferPointer(bytes), lo: 0, hi: bytes.count)
+                let got = ValueParser.plainDecimal(span, mark: UInt8(ascii: "."))
+                XCTAssertEqual(got?.units, units, text)
+                XCTAssertEqual(got?.scale, scale, text)
+            }
+        }
+        for text in ["5.", ".5", "+5", "5-", "1,000.00", "1234567890123456789", "1.2.3", "-"] {
+            text.utf8.withContiguousStorageIfAvailable { bytes in
+                let span = ByteSpan(bytes: UnsafeRawBufferPointer(bytes), lo: 0, hi: bytes.count)
+                XCTAssertNil(ValueParser.plainDecimal(span, mark: UInt8(ascii: ".")), text)
+            }
+        }
+    }
+
     func testParsedDecimalsRoundTrip() {
         var rng = SplitMix64(seed: UInt64.random(in: 0...UInt64.max))
         for _ in 0..<20_000 {
