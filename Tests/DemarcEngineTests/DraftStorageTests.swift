@@ -35,5 +35,22 @@ final class DraftStorageTests: XCTestCase {
         var late = shared.shared(text(SharedTexts.limit + 10)), late2 = shared.shared(text(SharedTexts.limit + 10))
         XCTAssertEqual(late, late2, "past the limit texts are still themselves")
         XCTAssertNotEqual(late.withUTF8 { $0.baseAddress }, late2.withUTF8 { $0.baseAddress }, "but no longer kept")
+        // Kept texts are still shared while they come again often enough.
+        for _ in 0..<5000 {
+            var kept = shared.shared(text(1))
+            XCTAssertEqual(kept.withUTF8 { $0.baseAddress }, a.withUTF8 { $0.baseAddress })
+        }
+    }
+
+    /// Once full, a pool whose lookups hardly ever hit stops looking: texts pass through as
+    /// they are, even those it holds.
+    func testAFullPoolThatMissesGivesUp() {
+        var shared = SharedTexts()
+        func text(_ n: Int) -> String { "crm has amount '\(n).00' but accounting, which owns it, has '0.00'" }
+        var first = shared.shared(text(0))
+        for n in 1..<(SharedTexts.limit + 4096) { XCTAssertEqual(shared.shared(text(n)), text(n)) }
+        var again = shared.shared(text(0))
+        XCTAssertEqual(again, text(0))
+        XCTAssertNotEqual(first.withUTF8 { $0.baseAddress }, again.withUTF8 { $0.baseAddress }, "no longer looked up")
     }
 }
