@@ -229,6 +229,18 @@ struct CSVScanner {
     @inline(__always)
     private func nextStop(_ p: UnsafePointer<UInt8>, from: Int, limit: Int, byte: UInt8, word target: UInt64) -> Int {
         var i = from
+        // Sixteen bytes a step (one vector compare per special byte), then eight, then one:
+        // most fields of an export are under 16 bytes, so one step finds their end.
+        let wanted = SIMD16<UInt8>(repeating: byte), lf = SIMD16<UInt8>(repeating: 0x0A), cr = SIMD16<UInt8>(repeating: 0x0D)
+        while i &+ 16 <= limit {
+            let v = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<UInt8>.self)
+            let hits = (v .== wanted) .| (v .== lf) .| (v .== cr)
+            if any(hits) {
+                let words = unsafeBitCast(hits, to: SIMD2<UInt64>.self)   // a hit is a byte of ones
+                return i &+ (words[0] != 0 ? words[0].trailingZeroBitCount >> 3 : 8 &+ words[1].trailingZeroBitCount >> 3)
+            }
+            i &+= 16
+        }
         while i &+ 8 <= limit {
             let word = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
             let hits = zeroBytes(word ^ target) | zeroBytes(word ^ CSVScanner.lfWord)
