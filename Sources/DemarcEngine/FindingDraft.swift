@@ -59,9 +59,17 @@ struct FindingDraft {
     init(rank: Int, rule: String, kind: String, severity: Severity, key: [String], message: String, fixIn: String?,
          fingerprint: SHA256Digest, records: RecordRefs, malformed: (source: Int, entry: Int)?,
          sourceRank: Int, line: Int, fieldRank: Int, status: FindingStatus = .open) {
+        self.init(rank: rank, rule: rule, kind: kind, severity: severity, keyParts: DraftKey(key), message: message,
+                  fixIn: fixIn, fingerprint: fingerprint, records: records, malformed: malformed,
+                  sourceRank: sourceRank, line: line, fieldRank: fieldRank, status: status)
+    }
+
+    init(rank: Int, rule: String, kind: String, severity: Severity, keyParts: DraftKey, message: String, fixIn: String?,
+         fingerprint: SHA256Digest, records: RecordRefs, malformed: (source: Int, entry: Int)?,
+         sourceRank: Int, line: Int, fieldRank: Int, status: FindingStatus = .open) {
         rank32 = Int32(clamping: rank)
         self.rule = rule; self.kind = kind; self.severity = severity; self.status = status
-        keyParts = DraftKey(key); self.message = message; self.fixIn = fixIn; self.fingerprint = fingerprint
+        self.keyParts = keyParts; self.message = message; self.fixIn = fixIn; self.fingerprint = fingerprint
         self.records = records
         sourceRank32 = Int32(clamping: sourceRank)
         line32 = Int32(clamping: line)

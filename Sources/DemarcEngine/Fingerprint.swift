@@ -15,8 +15,16 @@ public enum Fingerprint {
     /// The joined text is laid out on the stack: an array per finding was a fifth of a draft's
     /// making.
     static func digest(rule: String, key: [String], extra: [String]) -> SHA256Digest {
+        digest(rule: rule, key: .many(key), extra: extra)
+    }
+
+    /// `digest` of a draft's key parts (a one-part key without an array).
+    static func digest(rule: String, key: DraftKey, extra: [String]) -> SHA256Digest {
         var count = rule.utf8.count
-        for part in key { count += 1 + part.utf8.count }
+        switch key {
+        case .one(let part): count += 1 + part.utf8.count
+        case .many(let parts): for part in parts { count += 1 + part.utf8.count }
+        }
         for part in extra { count += 1 + part.utf8.count }
         return withUnsafeTemporaryAllocation(byteCount: max(1, count), alignment: 1) { buffer in
             var at = 0
@@ -28,16 +36,16 @@ public enum Fingerprint {
                 }
             }
             put(rule)
-            for part in key {
+            func putPart(_ part: String) {
                 buffer[at] = separator
                 at += 1
                 put(part)
             }
-            for part in extra {
-                buffer[at] = separator
-                at += 1
-                put(part)
+            switch key {
+            case .one(let part): putPart(part)
+            case .many(let parts): parts.forEach(putPart)
             }
+            extra.forEach(putPart)
             return SHA256.digest(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }
     }

@@ -57,7 +57,7 @@ struct RuleChecker {
         let messages = Messages(store: store, caseIndex: c)
         func draft(kind: String, extra: [String], defaultMessage: @autoclosure () -> String,
                    fixIn: String?, sources: [String], suffix: String = "") -> FindingDraft {
-            let key = store.keyParts(c)
+            let key = store.draftKey(c)
             let message = (rule.message.map { messages.render($0, rule.messagePlaceholders, context, calendar) }
                            ?? defaultMessage()) + suffix
             var records = RecordRefs()
@@ -70,7 +70,7 @@ struct RuleChecker {
             }
             let first = records.first
             return FindingDraft(
-                rank: rank, rule: rule.id, kind: kind, severity: rule.severity, key: key,
+                rank: rank, rule: rule.id, kind: kind, severity: rule.severity, keyParts: key,
                 message: message, fixIn: rule.fixIn ?? fixIn,
                 fingerprint: Fingerprint.digest(rule: rule.id, key: key, extra: extra),
                 records: records, malformed: nil, sourceRank: first?.source ?? 0,
