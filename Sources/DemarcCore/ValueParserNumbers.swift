@@ -38,8 +38,8 @@ extension ValueParser {
 
     /// The common shape, `-?digits(mark digits)?` with at most 18 digits, read in one pass
     /// straight from memory; nil for anything else (`scanNumber` then decides, and gives the
-    /// same units and scale for this shape). `scanNumber` took about 370 instructions an
-    /// amount in callgrind, this about 60.
+    /// same units and scale for this shape). In callgrind, `parseDecimal` went from about 420
+    /// to 165 instructions an amount with it.
     @inline(__always)
     static func plainDecimal(_ field: ByteSpan, mark: UInt8) -> (units: Int64, scale: UInt8)? {
         let n = field.count

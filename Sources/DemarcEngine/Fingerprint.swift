@@ -12,8 +12,7 @@ public enum Fingerprint {
     }
 
     /// `make`'s digest, before it is written as hex (findings keep it so until they are shown).
-    /// The joined text is laid out on the stack: an array per finding was a fifth of a draft's
-    /// making.
+    /// The joined text is laid out on the stack, with no array allocated per finding.
     static func digest(rule: String, key: [String], extra: [String]) -> SHA256Digest {
         digest(rule: rule, key: .many(key), extra: extra)
     }

@@ -228,8 +228,9 @@ struct CSVScanner {
         nextStop(p, from: from, limit: limit, byte: quote, word: quoteWord, vector: quoteVector)
     }
 
-    /// The next `byte`, LF or CR at or after `from`, or `limit`: eight bytes at a time (SWAR),
-    /// then byte by byte; `word` is `byte` in every byte of a word.
+    /// The next `byte`, LF or CR at or after `from`, or `limit`: sixteen bytes at a time
+    /// (`vector` is `byte` in every lane), then eight (SWAR; `word` is `byte` in every byte of
+    /// a word), then byte by byte.
     @_transparent
     private func nextStop(_ p: UnsafePointer<UInt8>, from: Int, limit: Int, byte: UInt8, word target: UInt64,
                           vector wanted: SIMD16<UInt8>) -> Int {

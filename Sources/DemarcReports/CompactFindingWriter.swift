@@ -25,8 +25,8 @@ struct CompactFindingWriter: FindingWriter {
 
     mutating func beginFinding(rule: String, kind: String, severity: Severity, status: FindingStatus, key: [String],
                                message: String, fixIn: String?, fingerprint: String, firstSeen: String?) {
-        if let h = headOf, h.rule == rule, h.kind == kind, h.severity == severity, h.status == status {
-        } else {
+        let sameHead = headOf.map { $0.rule == rule && $0.kind == kind && $0.severity == severity && $0.status == status }
+        if sameHead != true {
             headOf = (rule, kind, severity, status)
             head.removeAll(keepingCapacity: true)
             head.append(contentsOf: #"{"rule":"#.utf8)
