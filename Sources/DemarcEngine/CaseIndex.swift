@@ -130,13 +130,43 @@ struct CaseIndex {
                 let range = lane * count / lanes..<(lane + 1) * count / lanes
                 var hashes = [UInt64](repeating: 0, count: KeyIndex.batch)
                 var warm: UInt64 = 0
+                // Exports of both sides often list their keys in the same order (by invoice
+                // number): then a key's case is mostly the one after the last key's, and one
+                // comparison with that case's key, in memory read in order, replaces the hash
+                // and the index's cache misses. A batch where fewer than half of the keys
+                // follow so goes back to hashing with reads ahead, and back again.
+                var expected = -1   // the case after the last one found
+                var following = true
                 var start = range.lowerBound
                 while start < range.upperBound {
                     let end = min(start + KeyIndex.batch, range.upperBound)
-                    warm &+= index.readAhead(keys, start..<end, hashes: &hashes, caseKeys: caseKeys)
-                    for r in start..<end where !keyMissing[r] {
-                        out[r] = index.find(keys[r], hash: hashes[r - start], keys: caseKeys) ?? -1
+                    var tried = 0, followed = 0
+                    if following {
+                        for r in start..<end where !keyMissing[r] {
+                            tried &+= 1
+                            let key = keys[r]
+                            if expected >= 0 && expected < caseKeys.count && caseKeys[expected] == key {
+                                // The same key names one indexed case only: a non-missing key
+                                // never equals a missing one's (all parts empty).
+                                out[r] = Int32(truncatingIfNeeded: expected)
+                                expected &+= 1
+                                followed &+= 1
+                            } else if let c = index.find(key, hash: KeyIndex.hash(key), keys: caseKeys) {
+                                out[r] = c
+                                expected = Int(c) &+ 1
+                            }
+                        }
+                    } else {
+                        warm &+= index.readAhead(keys, start..<end, hashes: &hashes, caseKeys: caseKeys)
+                        for r in start..<end where !keyMissing[r] {
+                            tried &+= 1
+                            guard let c = index.find(keys[r], hash: hashes[r - start], keys: caseKeys) else { continue }
+                            out[r] = c
+                            if Int(c) == expected { followed &+= 1 }
+                            expected = Int(c) &+ 1
+                        }
                     }
+                    following = followed &* 2 >= tried
                     start = end
                 }
                 return warm

@@ -125,4 +125,54 @@ final class CaseIndexTests: XCTestCase {
         XCTAssertEqual(CaseBuilder.indexOrder([.file(bigCRM), .file(acc)]), [1, 0], "now acc.csv is")
         XCTAssertEqual(try run((bigCRM, acc)), try run((crm, acc)))
     }
+
+    /// The numbering by its definition: a dictionary, source by source, record by record.
+    private func modelCases(_ keys: [[String]], order: [Int]) -> Cases {
+        var known: [String: Int32] = [:]
+        var model = Cases(CaseIndex(sources: keys.count))
+        for s in order {
+            model.recordCases[s] = keys[s].map { key in
+                if !key.isEmpty, let c = known[key] { return c }
+                let c = Int32(model.keys.count)
+                model.keys.append(key)
+                model.missing.append(key.isEmpty)
+                if !key.isEmpty { known[key] = c }
+                return c
+            }
+        }
+        return model
+    }
+
+    /// The larger side's keys in the order of the smaller one's (with keys of either side only
+    /// and missing ones between), in no order, and in runs of both: the lookups that try the
+    /// case after the last one first, and switch to hashing and back, find the cases of the
+    /// definition, on one thread and on two.
+    func testKeysInTheSameOrderAsTheIndexedOnesFindTheSameCases() throws {
+        // A fixed permutation (7919 is invertible modulo the prime 4001 > every count here).
+        func scrambled(_ keys: [String]) -> [String] {
+            keys.enumerated().sorted { $0.offset * 7919 % 4001 < $1.offset * 7919 % 4001 }.map(\.element)
+        }
+        let first = (0..<4000).compactMap { i in i % 23 == 5 ? nil : "INV-\(100_000 + i)" }
+        let follows = (0..<4000).compactMap { i -> String? in
+            if i % 19 == 3 { return nil }                 // only in the first source
+            if i % 31 == 7 { return "NEW-\(i)" }          // only in this one
+            return i % 101 == 0 ? "" : "INV-\(100_000 + i)"
+        }
+        let shuffled = scrambled(follows)
+        var runs: [String] = []
+        for block in stride(from: 0, to: follows.count, by: 200) {
+            let run = Array(follows[block..<min(block + 200, follows.count)])
+            runs += block / 200 % 3 == 1 ? scrambled(run) : run
+        }
+        for second in [follows, shuffled, runs, follows.reversed()] {
+            let expected = modelCases([first, second], order: [0, 1])
+            XCTAssertEqual(try indexed([first, second], order: [0, 1], parallelRecords: Int.max), expected)
+            XCTAssertEqual(try indexed([first, second], order: [0, 1], parallelRecords: 1), expected)
+        }
+        // A first source with repeated keys (its cases are not its records).
+        let repeated = first + first.prefix(50)
+        XCTAssertEqual(try indexed([repeated, follows], order: [0, 1], parallelRecords: 1),
+                       modelCases([repeated, follows], order: [0, 1]))
+    }
+
 }
