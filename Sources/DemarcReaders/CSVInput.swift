@@ -227,6 +227,27 @@ final class DecodedInput {
         window.compact()
         var got = 0
         repeat {
+            if encoding == .utf8 && skipRawBytes == 0 && decoder.carriesNothing {
+                // UTF-8 read straight into the window and checked in place: a chunk that is
+                // whole, valid UTF-8 (nearly all) is its own decoding, with no copy. Room for
+                // decoding it the general way, should it not be.
+                window.reserve(TextDecoder.maximumGrowth * chunkSize + 16)
+                let into = window.base + window.end
+                let n = try readRaw(into: UnsafeMutableRawPointer(into), count: chunkSize)
+                if n == 0 {
+                    atEnd = true
+                    decoder.decode(UnsafeRawBufferPointer(start: raw, count: 0), into: window, final: true)
+                    return
+                }
+                if TextDecoder.isWholeUTF8(into, count: n) {
+                    window.end += n
+                } else {
+                    raw.copyMemory(from: into, byteCount: n)
+                    decoder.decode(UnsafeRawBufferPointer(start: raw, count: n), into: window, final: false)
+                }
+                got += n
+                continue
+            }
             let n = try readRaw(at: 0, count: chunkSize)
             if n == 0 {
                 atEnd = true
@@ -246,10 +267,16 @@ final class DecodedInput {
     private(set) var skippedLineBreaks = 0
 
     private func readRaw(at offset: Int, count: Int) throws -> Int {
+        try readRaw(into: raw + offset, count: count)
+    }
+
+    /// Reads up to `count` raw bytes to `buffer`, hashes them and shows them to `onChunk`, then
+    /// drops what `skipRawBytes` says; 0 at the end of the input.
+    private func readRaw(into buffer: UnsafeMutableRawPointer, count: Int) throws -> Int {
         while true {
-            var n = try source.read(into: raw + offset, count: count, displayName: displayName)
+            var n = try source.read(into: buffer, count: count, displayName: displayName)
             guard n > 0 else { return 0 }
-            let chunk = UnsafeRawBufferPointer(start: raw + offset, count: n)
+            let chunk = UnsafeRawBufferPointer(start: buffer, count: n)
             hasher.update(chunk)
             onChunk?(chunk)
             guard skipRawBytes > 0 else { return n }
@@ -257,7 +284,7 @@ final class DecodedInput {
             for byte in chunk.prefix(dropped) where byte == 0x0A { skippedLineBreaks += 1 }
             skipRawBytes -= dropped
             n -= dropped
-            if n > 0 { (raw + offset).copyMemory(from: raw + offset + dropped, byteCount: n); return n }
+            if n > 0 { buffer.copyMemory(from: buffer + dropped, byteCount: n); return n }
         }
     }
 }

@@ -70,18 +70,7 @@ struct TextDecoder {
             guard i < n else { break }
             let lead = p[i]
             if lead < 0x80 { i &+= 1; continue }
-            let length: Int
-            var low: UInt8 = 0x80, high: UInt8 = 0xBF
-            switch lead {
-            case 0xC2...0xDF: length = 2
-            case 0xE0: length = 3; low = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED: length = 3; high = 0x9F
-            case 0xF0: length = 4; low = 0x90
-            case 0xF1...0xF3: length = 4
-            case 0xF4: length = 4; high = 0x8F
-            default: length = 0
-            }
+            let (length, low, high) = sequence(lead)
             var valid = 0   // bytes of the longest valid prefix
             if length > 0 {
                 valid = 1
@@ -106,6 +95,46 @@ struct TextDecoder {
         window.append(p + copied, count: n - copied)
         return n
     }
+
+    /// What a UTF-8 lead byte starts: the sequence's length (0: the byte cannot start one)
+    /// and the range of its second byte (the others are 0x80...0xBF).
+    @inline(__always)
+    private static func sequence(_ lead: UInt8) -> (length: Int, low: UInt8, high: UInt8) {
+        switch lead {
+        case 0xC2...0xDF: return (2, 0x80, 0xBF)
+        case 0xE0: return (3, 0xA0, 0xBF)
+        case 0xE1...0xEC, 0xEE...0xEF: return (3, 0x80, 0xBF)
+        case 0xED: return (3, 0x80, 0x9F)
+        case 0xF0: return (4, 0x90, 0xBF)
+        case 0xF1...0xF3: return (4, 0x80, 0xBF)
+        case 0xF4: return (4, 0x80, 0x8F)
+        default: return (0, 0x80, 0xBF)
+        }
+    }
+
+    /// Whether `n` bytes at `p` are valid UTF-8 that no sequence runs past: exactly the bytes
+    /// `decodeUTF8` copies unchanged, whole, with nothing to replace or carry.
+    static func isWholeUTF8(_ p: UnsafePointer<UInt8>, count n: Int) -> Bool {
+        var i = 0
+        while i < n {
+            while i &+ 8 <= n {
+                let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                if word & 0x8080_8080_8080_8080 != 0 { break }
+                i &+= 8
+            }
+            guard i < n else { return true }
+            let lead = p[i]
+            if lead < 0x80 { i &+= 1; continue }
+            let (length, low, high) = sequence(lead)
+            guard length > 0, i &+ length <= n, p[i &+ 1] >= low, p[i &+ 1] <= high else { return false }
+            for k in 2..<length where p[i &+ k] < 0x80 || p[i &+ k] > 0xBF { return false }
+            i &+= length
+        }
+        return true
+    }
+
+    /// Whether no bytes of a cut sequence wait for the next chunk.
+    var carriesNothing: Bool { carry.isEmpty }
 
     // MARK: - UTF-16
 

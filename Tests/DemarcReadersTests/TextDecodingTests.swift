@@ -122,6 +122,28 @@ final class TextDecodingTests: XCTestCase {
         }
     }
 
+    /// The in-place check accepts exactly the chunks the decoder copies unchanged, whole, with
+    /// nothing replaced or carried (the reader then skips the copy).
+    func testWholeUTF8IsWhatTheDecoderCopiesUnchanged() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [0x41, 0x0A, 0x7F, 0x80, 0xBF, 0xC2, 0xC3, 0xA4, 0xDF, 0xE0, 0xA0, 0xE2, 0x82, 0xAC,
+                                 0xED, 0x9F, 0xF0, 0x90, 0x9F, 0x98, 0xF4, 0x8F, 0xF5, 0xFF, 0xC0]
+        var whole = 0
+        for _ in 0..<20_000 {
+            let input = (0..<Int.random(in: 0..<24, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            let window = ByteWindow(capacity: 64)
+            var decoder = TextDecoder(encoding: .utf8)
+            window.reserve(3 * (input.count + TextDecoder.maximumCarry) + 16)
+            input.withUnsafeBytes { decoder.decode($0, into: window, final: false) }
+            let copied = Array(UnsafeBufferPointer(start: window.base, count: window.end)) == input
+                && window.marks.isEmpty && decoder.carriesNothing
+            let checked = input.withUnsafeBufferPointer { TextDecoder.isWholeUTF8($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: $0.count) }
+            XCTAssertEqual(checked, copied, "\(input)")
+            if checked && input.contains(where: { $0 >= 0x80 }) { whole += 1 }
+        }
+        XCTAssertGreaterThan(whole, 20, "multibyte sequences reach the check")
+    }
+
     private func decode(_ input: [UInt8], encoding: TextEncoding, chunk: Int) -> [UInt8] {
         let window = ByteWindow(capacity: 64)
         var decoder = TextDecoder(encoding: encoding)
