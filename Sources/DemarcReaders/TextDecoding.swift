@@ -59,14 +59,8 @@ struct TextDecoder {
     static func decodeUTF8(_ p: UnsafePointer<UInt8>, count n: Int, into window: ByteWindow, final: Bool) -> Int {
         var i = 0
         var copied = 0
-        // ASCII is checked eight bytes at a time: most CSV bytes are ASCII, and this loop
-        // runs over every byte of a UTF-8 file.
         while i < n {
-            while i &+ 8 <= n {
-                let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-                if word & 0x8080_8080_8080_8080 != 0 { break }
-                i &+= 8
-            }
+            i = asciiWords(p, from: i, count: n)
             guard i < n else { break }
             let lead = p[i]
             if lead < 0x80 { i &+= 1; continue }
@@ -96,6 +90,19 @@ struct TextDecoder {
         return n
     }
 
+    /// Past the whole 8-byte words of ASCII from `i` on: most CSV bytes are ASCII, and the
+    /// UTF-8 loops run over every byte of a file.
+    @inline(__always)
+    private static func asciiWords(_ p: UnsafePointer<UInt8>, from i: Int, count n: Int) -> Int {
+        var i = i
+        while i &+ 8 <= n {
+            let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+            if word & 0x8080_8080_8080_8080 != 0 { break }
+            i &+= 8
+        }
+        return i
+    }
+
     /// What a UTF-8 lead byte starts: the sequence's length (0: the byte cannot start one)
     /// and the range of its second byte (the others are 0x80...0xBF).
     @inline(__always)
@@ -117,11 +124,7 @@ struct TextDecoder {
     static func isWholeUTF8(_ p: UnsafePointer<UInt8>, count n: Int) -> Bool {
         var i = 0
         while i < n {
-            while i &+ 8 <= n {
-                let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-                if word & 0x8080_8080_8080_8080 != 0 { break }
-                i &+= 8
-            }
+            i = asciiWords(p, from: i, count: n)
             guard i < n else { return true }
             let lead = p[i]
             if lead < 0x80 { i &+= 1; continue }
