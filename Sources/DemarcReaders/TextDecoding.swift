@@ -92,9 +92,17 @@ struct TextDecoder {
 
     /// Past the whole 8-byte words of ASCII from `i` on: most CSV bytes are ASCII, and the
     /// UTF-8 loops run over every byte of a file.
+    /// 32 bytes a step (four words, one test), then eight.
     @inline(__always)
     private static func asciiWords(_ p: UnsafePointer<UInt8>, from i: Int, count n: Int) -> Int {
         var i = i
+        while i &+ 32 <= n {
+            let r = UnsafeRawPointer(p + i)
+            let all = r.loadUnaligned(as: UInt64.self) | r.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                | r.loadUnaligned(fromByteOffset: 16, as: UInt64.self) | r.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
+            if all & 0x8080_8080_8080_8080 != 0 { break }
+            i &+= 32
+        }
         while i &+ 8 <= n {
             let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
             if word & 0x8080_8080_8080_8080 != 0 { break }
