@@ -90,9 +90,9 @@ struct TextDecoder {
         return n
     }
 
-    /// Past the whole 8-byte words of ASCII from `i` on: most CSV bytes are ASCII, and the
-    /// UTF-8 loops run over every byte of a file.
-    /// 32 bytes a step (four words, one test), then eight.
+    /// Past the whole 8-byte words of ASCII from `i` on, 32 bytes a step (four words, one
+    /// test), then eight: most CSV bytes are ASCII, and the UTF-8 loops run over every byte
+    /// of a file.
     @inline(__always)
     private static func asciiWords(_ p: UnsafePointer<UInt8>, from i: Int, count n: Int) -> Int {
         var i = i
