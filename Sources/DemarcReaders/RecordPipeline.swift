@@ -2,9 +2,9 @@ import Foundation
 import DemarcCore
 
 /// Runs a reader and its sink on two threads: the reader (the calling thread) swaps each
-/// record into a batch (no bytes copied), and a thread of its own hands the batches' records to
-/// the sink, in order. For readers whose parsing alone keeps a core busy (libxml2): the sink's decoding
-/// then runs beside it instead of after each record.
+/// record into a batch (no bytes copied), and a thread of its own hands the batches' records
+/// to the sink, in order. For readers whose parsing alone keeps a core busy (libxml2): the
+/// sink's decoding then runs beside it instead of after each record.
 ///
 /// The sink sees exactly the records, in the order, that it would see called directly. An
 /// error the sink throws stops the reader at its next batch and is thrown; else a reader's

@@ -83,16 +83,7 @@ struct CompactFindingWriter: FindingWriter {
         if valueWritten { bytes.append(UInt8(ascii: ",")) }
         valueWritten = true
         fields.append(name, to: &bytes)
-        switch value {
-        case .text(let text):
-            JSONWriter.appendQuoted(text, to: &bytes)
-        case .decimal(let decimal):
-            bytes.append(UInt8(ascii: "\""))
-            decimal.withPlainText { bytes.append(contentsOf: $0) }   // digits, mark and sign only
-            bytes.append(UInt8(ascii: "\""))
-        default:
-            JSONWriter.appendQuoted(value.resultText, to: &bytes)
-        }
+        JSONWriter.appendQuoted(value, to: &bytes)
     }
 
     mutating func endRecord(raw: String?) {

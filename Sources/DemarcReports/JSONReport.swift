@@ -169,6 +169,7 @@ struct JSONFindingWriter: FindingWriter {
     }
 }
 
+/// `--format jsonl`: one finding per line, then `{"summary": {…}}`.
 public struct JSONLinesReport: Report {
     /// Makes the report.
     public init() {}

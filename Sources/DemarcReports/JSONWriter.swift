@@ -64,17 +64,8 @@ public struct JSONWriter: Sendable {
 
     /// A value as a string: its result text (a decimal's digits go in without a `String`).
     public mutating func string(_ value: Value) {
-        switch value {
-        case .text(let text):
-            string(text)
-        case .decimal(let decimal):
-            separate()
-            bytes.append(UInt8(ascii: "\""))
-            decimal.withPlainText { bytes.append(contentsOf: $0) }   // digits, mark and sign only
-            bytes.append(UInt8(ascii: "\""))
-        default:
-            string(value.resultText)
-        }
+        separate()
+        JSONWriter.appendQuoted(value, to: &bytes)
     }
 
     /// A string value, or null.
@@ -141,6 +132,20 @@ public struct JSONWriter: Sendable {
     }
 
     private mutating func appendString(_ text: String) { JSONWriter.appendQuoted(text, to: &bytes) }
+
+    /// `value`'s result text as a JSON string, appended to `bytes`.
+    static func appendQuoted(_ value: Value, to bytes: inout [UInt8]) {
+        switch value {
+        case .text(let text):
+            appendQuoted(text, to: &bytes)
+        case .decimal(let decimal):
+            bytes.append(UInt8(ascii: "\""))
+            decimal.withPlainText { bytes.append(contentsOf: $0) }   // digits, mark and sign only
+            bytes.append(UInt8(ascii: "\""))
+        default:
+            appendQuoted(value.resultText, to: &bytes)
+        }
+    }
 
     /// `text` as a JSON string, quoted and escaped, appended to `bytes`.
     static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
