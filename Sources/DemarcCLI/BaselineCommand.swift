@@ -46,8 +46,9 @@ struct BaselineCommand: ParsableCommand {
         _ = try Engine.selectRules(file, only: only, skip: skip)
         let showProgress = progress == "always" || (progress == "auto" && isatty(2) != 0)
         let report: @Sendable (String) -> Void = { line in writeStandardError("demarc: \(line)\n") }
-        let run = RunOptions(sourceOverrides: options.overrides, asOf: options.asOf, only: only, skip: skip,
+        var run = RunOptions(sourceOverrides: options.overrides, asOf: options.asOf, only: only, skip: skip,
                              progress: showProgress ? report : nil)
+        run.sourceDigests = false
         let result = try Engine.run(file, options: run)
         let bytes = Triage.baselineBytes(fingerprints: result.findings.map(\.fingerprint))
         try ReportWriter.writeAtomically(bytes, to: output)

@@ -56,6 +56,7 @@ struct CheckCommand: ParsableCommand {
         var run = RunOptions(sourceOverrides: options.overrides, asOf: options.asOf, only: only, skip: skip,
                              maxFindings: maxFindings, progress: showProgress ? report : nil)
         run.triage = try reporting.triage(for: file)
+        run.sourceDigests = options.targets.contains { $0.format.showsSourceDigests }
         let ticker = showProgress ? ProgressTicker(sources: file.sources.map(\.name), terminal: isatty(2) != 0) : nil
         run.readProgress = ticker?.counters
         var clock = PhaseClock()

@@ -9,7 +9,8 @@ public enum Engine {
     /// rules and the implicit checks, and returns the ordered result.
     public static func run(_ file: RuleFile, options: RunOptions) throws -> RunResult {
         let selected = try selectRules(file, only: options.only, skip: options.skip)
-        let inputs = try resolveInputs(file, overrides: options.sourceOverrides)
+        var inputs = try resolveInputs(file, overrides: options.sourceOverrides)
+        for i in inputs.indices { inputs[i].digest = options.sourceDigests }
         let asOf = options.asOf ?? file.asOf ?? options.today ?? today()
         let normalizer = KeyNormalizer(file.match.normalize)
 

@@ -261,6 +261,9 @@ public struct RunOptions: Sendable {
     public var streaming: Bool? = nil
     /// Streaming: records of the larger source per block.
     public var streamBlockRecords = 65_536
+    /// Whether each source's SHA-256 is computed (`sources[].sha256`, empty when not): only the
+    /// JSON result shows it (`OutputFormat.showsSourceDigests`).
+    public var sourceDigests = true
 
     /// Makes options.
     public init(sourceOverrides: [String: InputFile] = [:], asOf: Day? = nil, only: [String] = [],

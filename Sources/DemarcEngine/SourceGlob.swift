@@ -46,7 +46,9 @@ enum SourceGlob {
         matches.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         return matches.map { path in
             let shown = !prefix.isEmpty && path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
-            return InputFile(displayName: shown, path: path)
+            var file = InputFile(displayName: shown, path: path)
+            file.digest = input.digest
+            return file
         }
     }
 

@@ -92,10 +92,13 @@ final class ByteSource {
     private var prefixOffset = 0
     /// When set, every byte handed out is also kept here.
     var captured: [UInt8]?
+    /// Whether the reader hashes the bytes (`InputFile.digest`).
+    let digest: Bool
 
     /// Opens `input`; a path that cannot be opened throws `.unreadableInput`.
     init(input: InputFile, prefix: [UInt8] = []) throws {
         self.prefix = prefix
+        digest = input.digest
         if let path = input.path {
             var descriptor: Int32
             repeat { descriptor = open(path, O_RDONLY) } while descriptor < 0 && errno == EINTR
@@ -193,8 +196,9 @@ final class DecodedInput {
 
     deinit { raw.deallocate() }
 
-    /// The lowercase hex SHA-256 of every raw byte read so far.
-    func finishHash() -> String { hasher.finalizeHex() }
+    /// The lowercase hex SHA-256 of every raw byte read so far; empty when the input is not
+    /// hashed (`InputFile.digest`).
+    func finishHash() -> String { source.digest ? hasher.finalizeHex() : "" }
 
     /// Reads the first bytes, lets a BOM decide the encoding, and decodes them.
     func begin() throws {
@@ -277,7 +281,7 @@ final class DecodedInput {
             var n = try source.read(into: buffer, count: count, displayName: displayName)
             guard n > 0 else { return 0 }
             let chunk = UnsafeRawBufferPointer(start: buffer, count: n)
-            hasher.update(chunk)
+            if source.digest { hasher.update(chunk) }
             onChunk?(chunk)
             guard skipRawBytes > 0 else { return n }
             let dropped = min(skipRawBytes, n)

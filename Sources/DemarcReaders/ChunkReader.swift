@@ -63,7 +63,7 @@ final class ChunkReader: @unchecked Sendable {
     func finishHex() -> String {
         close()
         done.wait()
-        return hasher.finalizeHex()
+        return source.digest ? hasher.finalizeHex() : ""
     }
 
     /// Stops reading ahead; call it on every path. It does not wait for a read in flight (on
@@ -91,7 +91,7 @@ final class ChunkReader: @unchecked Sendable {
             }
             first = false
             let chunk = UnsafeRawBufferPointer(start: buffer, count: n)
-            hasher.update(chunk)
+            if source.digest { hasher.update(chunk) }
             if n > 0 { onChunk?(chunk) }
             if !full.put(.success(Chunk(bytes: buffer, count: n))) || n == 0 { break }
         }

@@ -100,4 +100,13 @@ public enum OutputFormat: String, Sendable, Hashable, CaseIterable {
         case .html: return HTMLReport()
         }
     }
+
+    /// Whether the report shows the SHA-256 of each source file (`sources[].sha256`); a run
+    /// whose reports do not skips hashing every input byte.
+    public var showsSourceDigests: Bool {
+        switch self {
+        case .json: return true
+        case .text, .jsonl, .csv, .junit, .sarif, .markdown, .github, .html: return false
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import DemarcCore
 
 /// `demarc check` through the built binary (see Binary.swift; build it first: `swift build`).
 final class CheckCommandTests: XCTestCase {
@@ -26,6 +27,11 @@ final class CheckCommandTests: XCTestCase {
         let sources = try XCTUnwrap(json["sources"] as? [[String: Any]])
         XCTAssertEqual(sources.map { $0["file"] as? String }, ["crm.csv", "accounting.csv"])
         XCTAssertEqual(sources.map { $0["records"] as? Int }, [8, 5])
+        // The JSON result shows each input's SHA-256 (runs without a JSON report skip it).
+        let digests = try ["crm.csv", "accounting.csv"].map { name in
+            SHA256.hex(try Data(contentsOf: URL(fileURLWithPath: "Fixtures/engine/\(name)")))
+        }
+        XCTAssertEqual(sources.map { $0["sha256"] as? String }, digests)
         let summary = try XCTUnwrap(json["summary"] as? [String: Any])
         XCTAssertEqual(summary["findings"] as? Int, 10)
         XCTAssertEqual(summary["warning"] as? Int, 2)
