@@ -55,11 +55,14 @@ public enum Engine {
         lists.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let lists = buffer   // each iteration writes its own element only
             DispatchQueue.concurrentPerform(iterations: lists.count) { i in
+                let started = DispatchTime.now().uptimeNanoseconds
                 if i < ranked.count {
                     checker.check(ranked[i].element, rank: ranked[i].offset, into: &lists[i])
                 } else {
                     implicit.check(into: &lists[i])
                 }
+                PhaseClock.note("rule \(i < ranked.count ? ranked[i].element.id : "(implicit checks)") "
+                    + "\((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000) ms, \(lists[i].count) drafts")
             }
         }
         // Joined by taking over each list's chunks: no draft is copied.
