@@ -1,3 +1,5 @@
+import Foundation
+
 /// An open-addressing hash index from normalized keys to case numbers, for case building.
 ///
 /// One slot is one `UInt32`: the case number + 1 in its low bits (as many as the slots need to
@@ -9,21 +11,35 @@
 /// thing at the peak of a 5M run while the larger side's keys were looked up (64 MiB). The hash
 /// reads the key's UTF-8 eight bytes at a time instead of SipHash's byte stream, which showed
 /// in profiles.
+///
+/// Keys are equal as Swift's `String` says, by canonical equivalence (an "é" written as one
+/// code point or as "e" and a combining accent is one key), and the hash agrees: a key with a
+/// byte beyond ASCII is hashed in its composed form (NFC).
 struct KeyIndex {
     private var slots: [UInt32]
     private var mask: Int
-    /// Low bits of a slot that hold the case number + 1: log2 of the slot count.
+    /// Low bits of a slot that hold the case number + 1 - `base`: log2 of the slot count. A
+    /// case number that does not fit grows the index first (case numbers run ahead of the
+    /// keys indexed where cases of missing keys, never indexed, come between).
     private var caseBits: UInt32
     private var count = 0
+    /// The lowest case number the index holds (`CaseIndex` keeps the cases of a first source in
+    /// key order out of it).
+    let base: Int32
 
-    /// An index sized for about `capacity` keys; it grows when it is 70% full.
-    init(capacity: Int) {
+    /// An index sized for about `capacity` keys, of cases numbered from `base`; it grows when
+    /// it is 70% full.
+    init(capacity: Int, base: Int32 = 0) {
         var size = 16
         while size < capacity + capacity / 2 + 1 { size <<= 1 }
         slots = [UInt32](repeating: 0, count: size)
         mask = size - 1
         caseBits = UInt32(size.trailingZeroBitCount)
+        self.base = base
     }
+
+    /// Whether no key is indexed.
+    var isEmpty: Bool { count == 0 }
 
     /// The hash bits a slot keeps beside the case: the hash's top `32 - caseBits` bits.
     @inline(__always) private func tag(_ hash: UInt64) -> UInt32 {
@@ -40,9 +56,14 @@ struct KeyIndex {
 
     /// `caseOf(_:orInsert:keys:)` with the key's `hash(_:)` computed already.
     mutating func caseOf(_ key: String, hash: UInt64, orInsert newCase: Int32, keys: [String]) -> Int32? {
-        let (found, empty) = probe(key, hash: hash, keys: keys)
+        var (found, empty) = probe(key, hash: hash, keys: keys)
         if let found { return found }
-        slots[empty] = tag(hash) | UInt32(bitPattern: newCase &+ 1)
+        let number = UInt32(bitPattern: newCase &- base &+ 1)
+        if caseBits < 32 && number >> caseBits != 0 {
+            while number >> caseBits != 0 { grow(keys: keys) }
+            empty = probe(key, hash: hash, keys: keys).empty
+        }
+        slots[empty] = tag(hash) | number
         count += 1
         if count * 10 > slots.count * 7 { grow(keys: keys, adding: key) }
         return nil
@@ -66,7 +87,7 @@ struct KeyIndex {
             let slot = slots[i]
             if slot == 0 { return (nil, i) }
             if slot & tagMask == tag {
-                let c = Int32(bitPattern: slot & ~tagMask) &- 1
+                let c = Int32(bitPattern: slot & ~tagMask) &- 1 &+ base
                 if keys[Int(c)] == key { return (c, i) }
             }
             i = (i &+ 1) & mask
@@ -77,7 +98,7 @@ struct KeyIndex {
     /// it ahead for a batch of keys lets their cache misses overlap (`CaseBuilder`).
     @inline(__always) func firstSlot(_ hash: UInt64) -> (slot: UInt32, candidate: Int) {
         let slot = slots[Int(truncatingIfNeeded: hash) & mask]
-        return (slot, Int(slot & ~tagMask) &- 1)
+        return (slot, slot == 0 ? -1 : Int(slot & ~tagMask) &- 1 &+ Int(base))
     }
 
     /// Keys looked up together (`readAhead`).
@@ -103,27 +124,54 @@ struct KeyIndex {
         return warm
     }
 
-    /// Doubles the slots; re-hashes the keys already indexed (`keys` and the one being added).
-    /// A slot's case takes one more bit, its hash one fewer.
-    private mutating func grow(keys: [String], adding key: String) {
+    /// Doubles the slots; re-hashes the keys already indexed (`keys` and the one being added,
+    /// if any). A slot's case takes one more bit, its hash one fewer.
+    private mutating func grow(keys: [String], adding key: String? = nil) {
         let old = slots, oldTagMask = tagMask
         slots = [UInt32](repeating: 0, count: old.count * 2)
         mask = slots.count - 1
         caseBits += 1
         for slot in old where slot != 0 {
-            let number = slot & ~oldTagMask   // the case + 1
-            let c = Int(number) - 1
-            let hash = KeyIndex.hash(c < keys.count ? keys[c] : key)
+            let number = slot & ~oldTagMask   // the case + 1 - base
+            let c = Int(number) - 1 + Int(base)
+            let hash = KeyIndex.hash(c < keys.count ? keys[c] : key ?? "")
             var i = Int(truncatingIfNeeded: hash) & mask
             while slots[i] != 0 { i = (i &+ 1) & mask }
             slots[i] = tag(hash) | number
         }
     }
 
-    /// A 64-bit hash of the key's UTF-8 bytes (multiply-xorshift over 8-byte words).
+    /// A 64-bit hash of the key's UTF-8 bytes (multiply-xorshift over 8-byte words); of its
+    /// composed form (NFC) where it has a byte beyond ASCII, so that canonically equivalent
+    /// keys, which `==` finds equal, hash alike.
     static func hash(_ key: String) -> UInt64 {
         var key = key
-        return key.withUTF8 { hash(UnsafeRawBufferPointer($0)) }
+        if let ascii = key.withUTF8({ utf8 -> UInt64? in
+            let bytes = UnsafeRawBufferPointer(utf8)
+            return isASCII(bytes) ? hash(bytes) : nil
+        }) {
+            return ascii
+        }
+        var composed = key.precomposedStringWithCanonicalMapping
+        return composed.withUTF8 { hash(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Whether every byte is below 0x80 (eight at a time).
+    @inline(__always)
+    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let raw = bytes.baseAddress else { return true }
+        let n = bytes.count
+        var bits: UInt64 = 0
+        var i = 0
+        while i &+ 8 <= n {
+            bits |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i &+= 8
+        }
+        while i < n {
+            bits |= UInt64(bytes[i])
+            i &+= 1
+        }
+        return bits & 0x8080_8080_8080_8080 == 0
     }
 
     /// The hash of `bytes`; `seed` varies it (the row store's interner seeds it per process).

@@ -175,4 +175,24 @@ final class CaseIndexTests: XCTestCase {
                        modelCases([repeated, follows], order: [0, 1]))
     }
 
+    /// Many records with missing keys (cases of their own, never indexed) before a source's
+    /// new keys: a new key's repeats still find its case.
+    func testNewKeysAfterManyMissingOnesKeepTheirCase() throws {
+        let first = (0..<10).map { "K\($0)" }
+        let second = Array(repeating: "", count: 40) + ["X", "X", "K3", "Y", "X"]
+        XCTAssertEqual(try indexed([first, second], order: [0, 1]), modelCases([first, second], order: [0, 1]))
+        XCTAssertEqual(try indexed([first, second], order: [0, 1]).recordCases[1].suffix(5), [50, 50, 3, 51, 50])
+    }
+
+    /// Keys written with composed and with decomposed accents are one case, whichever source
+    /// comes first and whether or not the lookups follow the indexed order.
+    func testCanonicallyEquivalentKeysFormOneCaseInEitherOrder() throws {
+        let composed = ["A-1", "M\u{FC}ller-2", "\u{212A}-3", "Z-4"]
+        let decomposed = ["A-1", "Mu\u{308}ller-2", "K-3", "Z-4"]
+        for (a, b) in [(composed, decomposed), (decomposed, composed), (composed, decomposed.reversed())] {
+            let cases = try indexed([a, b], order: [0, 1])
+            XCTAssertEqual(cases.keys.count, 4)
+            XCTAssertEqual(cases, modelCases([a, b], order: [0, 1]))
+        }
+    }
 }

@@ -46,4 +46,41 @@ final class KeyIndexTests: XCTestCase {
         XCTAssertEqual(keys.count, 1000)
         XCTAssertEqual(index.firstSlot(KeyIndex.hash("absent")).candidate < keys.count, true)
     }
+
+    /// Case numbers may run far ahead of the keys indexed (cases of missing keys are never
+    /// indexed): the index grows until a number fits in its slot instead of spilling it into the
+    /// hash bits, where a repeat of the key no longer found its case.
+    func testCaseNumbersBeyondTheKeysIndexedStillFindTheirCase() {
+        for base: Int32 in [0, 1000] {
+            var index = KeyIndex(capacity: 10, base: base)
+            var keys = [String](repeating: "", count: Int(base))
+            for i in 0..<10 {
+                XCTAssertNil(index.caseOf("K\(i)", orInsert: Int32(keys.count), keys: keys))
+                keys.append("K\(i)")
+            }
+            keys += [String](repeating: "", count: 5000)   // cases of missing keys
+            for i in 0..<3 {
+                let c = Int32(keys.count)
+                XCTAssertNil(index.caseOf("NEW-\(i)", orInsert: c, keys: keys))
+                keys.append("NEW-\(i)")
+                XCTAssertEqual(index.caseOf("NEW-\(i)", orInsert: -7, keys: keys), c)
+            }
+            for i in 0..<10 { XCTAssertEqual(index.find("K\(i)", keys: keys), base + Int32(i)) }
+        }
+    }
+
+    /// Canonically equivalent keys (composed or decomposed accents; the Kelvin sign, which is
+    /// "K") are one key, as `String`'s `==` says: their hashes agree.
+    func testCanonicallyEquivalentKeysAreOneKey() {
+        let pairs = [("M\u{FC}ller-1", "Mu\u{308}ller-1"), ("\u{212A}-7", "K-7"), ("\u{C5}", "\u{212B}")]
+        for (a, b) in pairs {
+            XCTAssertEqual(a, b)
+            XCTAssertNotEqual(Array(a.utf8), Array(b.utf8))
+            XCTAssertEqual(KeyIndex.hash(a), KeyIndex.hash(b), "\(a.unicodeScalars.map(\.value))")
+            var index = KeyIndex(capacity: 0)
+            XCTAssertNil(index.caseOf(a, orInsert: 0, keys: []))
+            XCTAssertEqual(index.find(b, keys: [a]), 0)
+        }
+        XCTAssertNotEqual(KeyIndex.hash("M\u{FC}ller"), KeyIndex.hash("Muller"))
+    }
 }
