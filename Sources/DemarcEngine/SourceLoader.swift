@@ -537,12 +537,13 @@ func addValues(_ a: Value, _ b: Value) -> Value? {
     }
 }
 
-/// The size of the file at `path`, if it is a regular file.
+/// The size of the file at `path`, if it is a regular file or a symbolic link to one (a
+/// nightly job's `latest.csv`): `attributesOfItem` does not follow links, which left a linked
+/// export without its index order, its reserved arrays and the streaming engine.
 func fileSize(_ path: String) -> Int? {
-    guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-          (attributes[.type] as? FileAttributeType) == .typeRegular,
-          let size = attributes[.size] as? NSNumber else { return nil }
-    return size.intValue
+    var st = stat()
+    guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+    return Int(st.st_size)
 }
 
 /// About how many lines a file has: its size over the mean line length of its first MiB.

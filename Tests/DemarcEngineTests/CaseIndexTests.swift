@@ -106,6 +106,20 @@ final class CaseIndexTests: XCTestCase {
         XCTAssertEqual(CaseBuilder.indexOrder(inputs), [2, 3, 0, 1, 4])
     }
 
+    /// A symbolic link to an export (a nightly job's `latest.csv`) counts as the file it names:
+    /// its size orders the indexing (and reserves its arrays, and may stream it).
+    func testALinkedFileCountsAsTheFileItNames() throws {
+        let big = T.csv(String(repeating: "x", count: 300))
+        let small = T.csv(String(repeating: "x", count: 10))
+        let link = small + ".link.csv", dangling = big + ".dangling.csv"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: small)
+        try FileManager.default.createSymbolicLink(atPath: dangling, withDestinationPath: big + ".gone")
+        XCTAssertEqual(fileSize(link), 10)
+        XCTAssertNil(fileSize(dangling))
+        XCTAssertNil(fileSize(FileManager.default.temporaryDirectory.path))
+        XCTAssertEqual(CaseBuilder.indexOrder([.file(big), .file(link)]), [1, 0])
+    }
+
     func testARunsResultDoesNotDependOnWhichSourceIsIndexedFirst() throws {
         let crm = T.csv("id,amount\nA,1\nB,2\nC,3\nA,4\n", name: "crm.csv")
         let acc = T.csv("id,amount,pad\nC,3,xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\nD,4,x\nB,5,x\n", name: "acc.csv")
@@ -193,6 +207,110 @@ final class CaseIndexTests: XCTestCase {
             let cases = try indexed([a, b], order: [0, 1])
             XCTAssertEqual(cases.keys.count, 4)
             XCTAssertEqual(cases, modelCases([a, b], order: [0, 1]))
+        }
+    }
+
+    /// A first source in ascending byte order (ASCII, none missing) is searched, not hashed.
+    func testTheKeyOrderOfAFirstSourceIsCheckedByBytes() {
+        func ascending(_ keys: [String], missing: Int? = nil) -> Bool {
+            var flags = BitList()
+            for i in keys.indices { flags.append(i == missing) }
+            return CaseIndex.isAscending(keys, flags)
+        }
+        XCTAssertTrue(ascending([]))
+        XCTAssertTrue(ascending(["A", "B", "Z", "a", "b"]))
+        XCTAssertTrue(ascending(["K1", "K10", "K2", "K20", "L"]))
+        XCTAssertTrue(ascending(["RE-2026000000", "RE-2026000001", "RE-20260000010", "RE-2026000002"]))
+        XCTAssertTrue(ascending(["ABCDEFGH", "ABCDEFGH\u{1F}A", "ABCDEFGI"]))
+        XCTAssertFalse(ascending(["A", "A"]))
+        XCTAssertFalse(ascending(["B", "A"]))
+        XCTAssertFalse(ascending(["ABCDEFGHB", "ABCDEFGHA"]))
+        XCTAssertFalse(ascending(["A", "B", "C"], missing: 1))
+        XCTAssertFalse(ascending(["A", "M\u{FC}ller", "Z"]))
+    }
+
+    /// The search from any starting case finds every key of a sorted list and nothing else,
+    /// and finds a key beyond ASCII by its composed form.
+    func testSortedSearchFindsExactlyTheKeysFromAnyStart() {
+        let keys = (0..<300).map { "INV-\(100_000 + 3 * $0)" }
+        for near in [-1, 0, 1, 7, 150, 298, 299, 300, 5000] {
+            for (i, key) in keys.enumerated() {
+                XCTAssertEqual(CaseIndex.sortedSearch(key, near: near, keys, count: keys.count), Int32(i))
+            }
+            for absent in ["", "A", "INV-", "INV-100001", "INV-100449", "INV-100898", "INV-100899", "z"] {
+                XCTAssertNil(CaseIndex.sortedSearch(absent, near: near, keys, count: keys.count), absent)
+            }
+            // Only the first `count` keys are searched.
+            XCTAssertNil(CaseIndex.sortedSearch(keys[250], near: near, keys, count: 200))
+        }
+        let letters = ["K-1", "K-2", "M"]
+        XCTAssertEqual(CaseIndex.sortedSearch("\u{212A}-2", near: 0, letters, count: 3), 1)
+        XCTAssertNil(CaseIndex.sortedSearch("M\u{FC}ller", near: 2, letters, count: 3))
+    }
+
+    /// A sorted first source, then sources with keys either side lacks, repeats, missing keys,
+    /// keys beyond ASCII equal to its keys, in order and not: the cases of the definition.
+    func testSortedFirstSourceGivesTheCasesOfTheDefinition() throws {
+        let first = (0..<2000).compactMap { i in i % 17 == 4 ? nil : "K-\(10_000 + i)" }
+        XCTAssertTrue(CaseIndex.isAscending(first, { var b = BitList(); for _ in first { b.append(false) }; return b }()))
+        var second = (0..<2000).compactMap { i -> String? in
+            if i % 13 == 2 { return nil }
+            if i % 29 == 5 { return "NEW-\(i % 7)" }   // new keys, repeated
+            return i % 97 == 0 ? "" : "K-\(10_000 + i)"
+        }
+        second[10] = "\u{212A}-10010"   // the Kelvin sign: the same key as "K-10010"
+        let third = ["NEW-1", "K-10003", "", "LAST", "NEW-5", "LAST"]
+        for two in [second, second.reversed(), second.enumerated().sorted { $0.offset * 7919 % 2003 < $1.offset * 7919 % 2003 }.map(\.element)] {
+            let expected = modelCases([first, two, third], order: [0, 1, 2])
+            XCTAssertEqual(try indexed([first, two, third], order: [0, 1, 2], parallelRecords: Int.max), expected)
+            XCTAssertEqual(try indexed([first, two, third], order: [0, 1, 2], parallelRecords: 1), expected)
+        }
+    }
+
+    /// Keys in no order against a sorted first source: past the first window of keys that cost
+    /// more than a few comparisons each, every case goes into the hash index and the keys are
+    /// looked up there (a binary search each took 20 times as long at 5M); the cases are those
+    /// of the definition, and the next source finds them through the index.
+    func testKeysInNoOrderGiveUpTheSortedSearchForTheHashIndex() throws {
+        let n = 40_000
+        let first: [String] = (0..<n).map { (i: Int) -> String in "K-\(100_000 + i)" }
+        var inOrder: [String] = []
+        for i in 0..<n where i % 11 != 3 { inOrder.append(i % 13 == 1 ? "NEW-\(i)" : first[i]) }
+        // Fisher-Yates with a fixed linear congruential generator: no order left.
+        var shuffled = inOrder
+        var state: UInt64 = 20_261_127
+        for i in stride(from: shuffled.count - 1, to: 0, by: -1) {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            shuffled.swapAt(i, Int((state >> 33) % UInt64(i + 1)))
+        }
+        let third = ["NEW-1", "K-100003", "NEW-14", "", "LAST", "LAST"]
+        for lanes in [Int.max, 1] {
+            // Fresh tables per index: adding a table takes its keys over.
+            func tables(_ second: [String]) throws -> [SourceTable] {
+                try [first, second, third].enumerated().map { try table("s\($0.offset)", keys: $0.element) }
+            }
+            let ordered = try tables(inOrder)
+            var index = CaseIndex(sources: 3, parallelRecords: lanes)
+            index.add(ordered[0], source: 0)
+            XCTAssertEqual(index.sortedCount, n)
+            index.hashAhead { true }
+            index.add(ordered[1], source: 1)
+            XCTAssertEqual(index.sortedCount, n, "keys in order keep the search")
+            // Hashed ahead not at all, in part (one round of 16,384) and wholly (three rounds).
+            for rounds in [0, 1, 3] {
+                let unordered = try tables(shuffled)
+                var shuffledIndex = CaseIndex(sources: 3, parallelRecords: lanes)
+                shuffledIndex.add(unordered[0], source: 0)
+                var asked = 0
+                shuffledIndex.hashAhead { asked += 1; return asked <= rounds }
+                XCTAssertEqual(shuffledIndex.prefixHashed, min(n, 16_384 * rounds))
+                shuffledIndex.add(unordered[1], source: 1)
+                XCTAssertEqual(shuffledIndex.sortedCount, 0, "keys in no order went to the hash index")
+                shuffledIndex.add(unordered[2], source: 2)
+                XCTAssertEqual(Cases(shuffledIndex), modelCases([first, shuffled, third], order: [0, 1, 2]))
+            }
+            index.add(ordered[2], source: 2)
+            XCTAssertEqual(Cases(index), modelCases([first, inOrder, third], order: [0, 1, 2]))
         }
     }
 }
