@@ -121,6 +121,7 @@ enum CaseBuilder {
         }
         table.caseRow = caseRow
         table.caseState = caseState
+        table.recordState = []   // the cases hold what the rules read (10 MB at 5M records)
     }
 
     /// `cardinality: many`: one group per case, aggregated per `group:`, then classified.

@@ -78,6 +78,22 @@ final class GroupAndStateTests: XCTestCase {
         XCTAssertEqual(try run(caseSensitive: false, emptyListed: true), [])
     }
 
+    /// Each record's class goes to its case, and the per-record classes go (10 MB at 5M
+    /// records): nothing reads them once the cases hold them.
+    func testRecordClassesMoveToTheirCases() throws {
+        let path = T.csv("k,stage\n1,won\n2,lost\n1,lost\n3,\n")
+        let s = T.source("s", file: path, fields: [T.field("k"), T.field("stage")], key: ["k"],
+                         state: T.byValue("stage", [("booked", ["won"]), ("not_booked", ["lost"])]))
+        let table = try SourceLoader(def: s, order: 0, input: .file(path), asOf: T.day("2026-01-01"), calendar: nil,
+                                     normalizer: KeyNormalizer([.trim])).load()
+        XCTAssertEqual(table.recordState.count, 4)
+        let store = CaseBuilder.build([table], asOf: T.day("2026-01-01"), calendar: nil)
+        XCTAssertEqual(store.count, 3)
+        XCTAssertEqual(table.recordState, [])
+        XCTAssertEqual(table.caseState.map { table.classes.indices.contains(Int($0)) ? table.classes[Int($0)].name : "-" },
+                       ["booked", "not_booked", "-"])
+    }
+
     func testDerivedFieldsSignAndRequired() throws {
         let path = T.csv("k,debit,credit,sh,code\n1,10.00,2.00,S,a\n2,5.00,,H,\n")
         let net = T.bin(.add, T.bare("debit"), T.bare("credit"))
