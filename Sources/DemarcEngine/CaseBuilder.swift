@@ -10,7 +10,7 @@ final class CaseStore: @unchecked Sendable {
     /// Per case: whether the key is missing (all parts empty; a case of one record).
     var missing: [Bool] = []
     /// Per source, per well-formed record: its case (for the record accounting).
-    var recordCases: [[Int32]] = []
+    var recordCases: [RecordCases] = []
     private let names: [String]
 
     init(tables: [SourceTable]) {
@@ -103,7 +103,7 @@ enum CaseBuilder {
     }
 
     /// `cardinality: one`: the first record per case; later ones are duplicates.
-    private static func assignRecords(_ table: SourceTable, recordCases: [Int32], caseCount: Int) {
+    private static func assignRecords(_ table: SourceTable, recordCases: RecordCases, caseCount: Int) {
         var caseRow = [Int32](repeating: -1, count: caseCount)
         var caseState = [Int16](repeating: CaseState.absent, count: caseCount)
         var occurrences = Occurrences<Int32>()
@@ -125,7 +125,7 @@ enum CaseBuilder {
     }
 
     /// `cardinality: many`: one group per case, aggregated per `group:`, then classified.
-    private static func buildGroups(_ table: SourceTable, recordCases: [Int32], caseCount: Int,
+    private static func buildGroups(_ table: SourceTable, recordCases: RecordCases, caseCount: Int,
                                     asOf: Day, calendar: Calendar?) {
         var caseRow = [Int32](repeating: -1, count: caseCount)
         var sizes: [Int32] = []

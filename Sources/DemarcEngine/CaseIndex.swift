@@ -10,7 +10,7 @@ struct CaseIndex {
     /// Per case: whether the key is missing (a case of one record).
     private(set) var missing: [Bool] = []
     /// Per source (rule file order), per well-formed record: its case; empty until added.
-    private(set) var recordCases: [[Int32]]
+    private(set) var recordCases: [RecordCases]
     /// Folds in the reads ahead so that they are not optimised away.
     private var warm: UInt64 = 0
     /// Cases `0..<sortedCount` are those of a first source whose keys came in strictly
@@ -50,10 +50,13 @@ struct CaseIndex {
         var index = KeyIndex(capacity: 0), caseKeys: [String] = [], caseMissing: [Bool] = []
         swap(&index, &self.index); swap(&caseKeys, &self.keys); swap(&caseMissing, &missing)
         defer { swap(&index, &self.index); swap(&caseKeys, &self.keys); swap(&caseMissing, &missing) }
-        var cases = [Int32](repeating: -1, count: count)
+        // Each record's case; none when record `r` is in case `r` (a first source whose keys
+        // do not repeat).
+        var cases: [Int32] = []
+        var identity = false
         if caseKeys.isEmpty && Self.isAscending(keys, keyMissing) {
             // A list in key order is its own index: no hash of 5M keys, no table of their slots.
-            for r in 0..<count { cases[r] = Int32(truncatingIfNeeded: r) }
+            identity = true
             swap(&caseKeys, &keys)
             caseMissing = [Bool](repeating: false, count: count)
             sortedCount = count
@@ -63,8 +66,11 @@ struct CaseIndex {
             caseMissing.reserveCapacity(count + count / 8)
         } else if caseKeys.isEmpty {
             index = KeyIndex(capacity: count)
+            cases = [Int32](repeating: -1, count: count)
             if Self.insertDistinct(keys, keyMissing, into: &cases, &index, warm: &warm) {
                 // The keys themselves are the case keys (no copy: 78 MiB at 5M records).
+                identity = true
+                cases = []
                 swap(&caseKeys, &keys)
                 caseMissing = (0..<count).map { keyMissing[$0] }
             } else {
@@ -79,6 +85,7 @@ struct CaseIndex {
             caseKeys.reserveCapacity(count + count / 8)
             caseMissing.reserveCapacity(count + count / 8)
         } else {
+            cases = [Int32](repeating: -1, count: count)
             let lanes = count >= parallelRecords ? 2 : 1
             if sortedCount > 0
                 && !Self.searchSorted(keys, keyMissing, into: &cases, index, caseKeys, sorted: sortedCount, lanes: lanes) {
@@ -102,7 +109,7 @@ struct CaseIndex {
                     : Self.caseOf(keys[r], hash: KeyIndex.hash(keys[r]), &index, &caseKeys, &caseMissing)
             }
         }
-        recordCases[source] = cases
+        recordCases[source] = identity ? .identity(count) : RecordCases(cases)
     }
 
     /// Indexes the first source's keys as the case keys themselves, case `r` being record `r`,
@@ -478,4 +485,39 @@ final class CaseIndexing: @unchecked Sendable {
         done.dropIndex()
         return done
     }
+}
+
+/// Per record of a source: its case. A first source whose keys do not repeat has case `r` for
+/// record `r`, held as a count instead of an array (20 MB at 5M records, kept until the report
+/// reads the key fields through it).
+struct RecordCases: RandomAccessCollection, ExpressibleByArrayLiteral, Equatable, Sendable {
+    private var cases: [Int32]
+    /// The count, when record `r` is in case `r`; -1 when `cases` says.
+    private var identity: Int
+
+    init(_ cases: [Int32]) {
+        self.cases = cases
+        identity = -1
+    }
+
+    init(arrayLiteral cases: Int32...) { self.init(cases) }
+
+    /// Record `r` in case `r`, for `count` records.
+    static func identity(_ count: Int) -> RecordCases {
+        var cases = RecordCases([])
+        cases.identity = count
+        return cases
+    }
+
+    /// Whether record `r` is in case `r`, with no array behind.
+    var isIdentity: Bool { identity >= 0 }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { identity >= 0 ? identity : cases.count }
+
+    @inline(__always) subscript(record: Int) -> Int32 {
+        identity >= 0 ? Int32(truncatingIfNeeded: record) : cases[record]
+    }
+
+    static func == (a: RecordCases, b: RecordCases) -> Bool { a.elementsEqual(b) }
 }

@@ -262,7 +262,7 @@ struct RowStore: @unchecked Sendable {
 final class KeyTexts: @unchecked Sendable {
     private var records: [String] = []
     private var caseKeys: [String] = []
-    private var recordCases: [Int32] = []
+    private var recordCases: RecordCases = []
 
     /// The keys by record (while the table holds them).
     func use(records keys: [String]) {
@@ -272,7 +272,7 @@ final class KeyTexts: @unchecked Sendable {
     }
 
     /// The keys by case, and each record's case.
-    func use(caseKeys keys: [String], recordCases cases: [Int32]) {
+    func use(caseKeys keys: [String], recordCases cases: RecordCases) {
         records = []
         caseKeys = keys
         recordCases = cases

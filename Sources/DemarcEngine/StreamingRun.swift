@@ -195,7 +195,7 @@ private struct IndexedSide {
         streamedLine = [Int32](repeating: -1, count: firstRecord.count)
         self.caseKeys = caseKeys
         self.recordCases = recordCases
-        table.rows.keyTexts.use(caseKeys: caseKeys, recordCases: recordCases)
+        table.rows.keyTexts.use(caseKeys: caseKeys, recordCases: RecordCases(recordCases))
     }
 
     /// The findings of one block of streamed records, appended to `drafts`; the records they

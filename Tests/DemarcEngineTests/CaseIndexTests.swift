@@ -19,7 +19,7 @@ final class CaseIndexTests: XCTestCase {
         var keys: [String]
         var missing: [Bool]
         var recordCases: [[Int32]]
-        init(_ index: CaseIndex) { keys = index.keys; missing = index.missing; recordCases = index.recordCases }
+        init(_ index: CaseIndex) { keys = index.keys; missing = index.missing; recordCases = index.recordCases.map { Array($0) } }
     }
 
     /// Indexes fresh tables of `keys` (per source) in `order`.
@@ -54,7 +54,7 @@ final class CaseIndexTests: XCTestCase {
         let table = try self.table("t", keys: (0..<5000).map { "K\($0)" })
         var index = CaseIndex(sources: 1)
         index.add(table, source: 0)
-        XCTAssertEqual(index.recordCases[0], (0..<5000).map { Int32($0) })
+        XCTAssertEqual(Array(index.recordCases[0]), (0..<5000).map { Int32($0) })
         XCTAssertEqual(index.keys[4999], "K4999")
     }
 
@@ -312,5 +312,26 @@ final class CaseIndexTests: XCTestCase {
             index.add(ordered[2], source: 2)
             XCTAssertEqual(Cases(index), modelCases([first, inOrder, third], order: [0, 1, 2]))
         }
+    }
+
+    /// A first source whose keys do not repeat (sorted or not) keeps its records' cases as a
+    /// count: record `r` is case `r`. Any other source keeps an array; both read alike.
+    func testAFirstSourceWithoutRepeatsHoldsNoArrayOfCases() throws {
+        for first in [["A", "B", "C"], ["C", "A", "B"], ["A", "", "B"]] {
+            var index = CaseIndex(sources: 2)
+            index.add(try table("a", keys: first), source: 0)
+            index.add(try table("b", keys: ["B", "Z"]), source: 1)
+            XCTAssertTrue(index.recordCases[0].isIdentity, "\(first)")
+            XCTAssertEqual(index.recordCases[0], [0, 1, 2])
+            XCTAssertFalse(index.recordCases[1].isIdentity)
+        }
+        var repeated = CaseIndex(sources: 1)
+        repeated.add(try table("a", keys: ["A", "B", "A"]), source: 0)
+        XCTAssertFalse(repeated.recordCases[0].isIdentity)
+        XCTAssertEqual(repeated.recordCases[0], [0, 1, 0])
+        XCTAssertEqual(RecordCases.identity(3), RecordCases([0, 1, 2]))
+        XCTAssertNotEqual(RecordCases.identity(3), RecordCases([0, 1]))
+        XCTAssertEqual(Array(RecordCases.identity(4)), [0, 1, 2, 3])
+        XCTAssertEqual(RecordCases.identity(4)[3], 3)
     }
 }
