@@ -320,8 +320,8 @@ struct CaseIndex {
 
     /// The case among `caseKeys[0..<count]` (ASCII keys in ascending byte order) whose key is
     /// `key`: searched from `near` outwards in steps that double, then by halves between the
-    /// last two steps. A key beyond ASCII is searched in its composed form (NFC), which is
-    /// what an ASCII key could equal.
+    /// last two steps. A key beyond ASCII is searched as the ASCII key it is canonically
+    /// equivalent to, if any (`KeyIndex.asciiForm`).
     static func sortedSearch(_ key: String, near: Int, _ caseKeys: [String], count: Int) -> Int32? {
         var steps = 0
         return sortedSearch(key, near: near, caseKeys, count: count, steps: &steps)
@@ -331,8 +331,8 @@ struct CaseIndex {
     static func sortedSearch(_ key: String, near: Int, _ caseKeys: [String], count: Int, steps: inout Int) -> Int32? {
         var text = key
         if !text.withUTF8({ KeyIndex.isASCII(UnsafeRawBufferPointer($0)) }) {
-            text = key.precomposedStringWithCanonicalMapping
-            guard text.withUTF8({ KeyIndex.isASCII(UnsafeRawBufferPointer($0)) }) else { return nil }
+            guard let ascii = KeyIndex.asciiForm(key) else { return nil }
+            text = ascii
         }
         var low = 0, high = count   // the key, if there, is in low..<high
         if near >= 0 && near < count {

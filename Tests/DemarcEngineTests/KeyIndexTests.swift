@@ -83,4 +83,19 @@ final class KeyIndexTests: XCTestCase {
         }
         XCTAssertNotEqual(KeyIndex.hash("M\u{FC}ller"), KeyIndex.hash("Muller"))
     }
+
+    /// The scalars whose canonical decomposition is ASCII are exactly those `asciiForm` looks
+    /// for: every scalar beyond ASCII, decomposed.
+    func testTheScalarsThatDecomposeToASCIIAreTheListedOnes() {
+        var found: [UInt32] = []
+        for value in UInt32(0x80)...UInt32(0x10FFFF) {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let decomposed = String(Character(scalar)).decomposedStringWithCanonicalMapping
+            if decomposed.utf8.allSatisfy({ $0 < 0x80 }) { found.append(value) }
+        }
+        XCTAssertEqual(found, KeyIndex.asciiDecomposing)
+        XCTAssertEqual(KeyIndex.asciiForm("\u{212A}-\u{37E}"), "K-;")
+        XCTAssertNil(KeyIndex.asciiForm("M\u{FC}ller"))
+        XCTAssertNil(KeyIndex.asciiForm("\u{212A}\u{FC}"))
+    }
 }
