@@ -22,6 +22,7 @@ struct RuleChecker {
         let missing = store.missing
         let haveRows = mustHave.map(\.caseRow), lackRows = mustLack.map(\.caseRow)
         var messages = SharedTexts()
+        var defaults = DefaultMessages(store: store)
         for c in 0..<store.count {
             if skipsMissingKeys && missing[c] { continue }
             // The kind's cheap presence test first: it never changes the outcome.
@@ -34,7 +35,7 @@ struct RuleChecker {
                 guard case .bool(true) = Evaluator.evaluate(condition, in: context, calendar: calendar) else { continue }
             }
             let before = drafts.count
-            check(rule, rank: rank, context: context, into: &drafts)
+            check(rule, rank: rank, context: context, defaults: &defaults, into: &drafts)
             for i in before..<drafts.count { drafts[i].message = messages.shared(drafts[i].message) }
         }
     }
@@ -52,7 +53,8 @@ struct RuleChecker {
         }
     }
 
-    private func check(_ rule: Rule, rank: Int, context: CaseContext, into drafts: inout DraftList) {
+    private func check(_ rule: Rule, rank: Int, context: CaseContext, defaults: inout DefaultMessages,
+                       into drafts: inout DraftList) {
         let c = context.caseIndex
         let messages = Messages(store: store, caseIndex: c)
         func draft(kind: String, extra: [String], defaultMessage: @autoclosure () -> String,
@@ -81,13 +83,17 @@ struct RuleChecker {
         case .definite(let s):
             guard let table = store.table(s), let cls = table.stateClass(c), !cls.isDefinite else { return }
             drafts.append(draft(kind: "indefinite", extra: [s],
-                                defaultMessage: "\(messages.says(table, withClass: true)), neither booked nor not booked",
+                                defaultMessage: defaults.message(table, c, variant: 1) {
+                                    "\(messages.says(table, withClass: true)), neither booked nor not booked"
+                                },
                                 fixIn: s, sources: [s]))
 
         case .counterpart(let a, let b):
             guard let table = store.table(a) else { return }
             drafts.append(draft(kind: "missing-counterpart", extra: [],
-                                defaultMessage: "\(messages.says(table, withClass: false)) but \(b) has no record",
+                                defaultMessage: defaults.message(table, c, variant: 2) {
+                                    "\(messages.says(table, withClass: false)) but \(b) has no record"
+                                },
                                 fixIn: b, sources: [a]))
 
         case .agree(let a, let b, let transitionalAllowed):
@@ -250,6 +256,50 @@ func durationText(_ millis: Int64) -> String {
 /// One storage for texts that repeat: most of a rule's findings say the same message, and
 /// each draft holding its own copy took about 80 bytes a finding at a run's peak. Texts short
 /// enough to be stored inline (15 bytes) need no sharing; at most `limit` texts are kept.
+/// Default messages that depend only on what one source says in the case (`definite`,
+/// `counterpart`): made once per stored state text and class (`Messages.says`), not once per
+/// case; most cases of a rule say one of a few things. A text the row store does not intern
+/// (or a grouped source) is made per case as before.
+struct DefaultMessages {
+    private var made: [UInt64: String] = [:]
+    /// Per table (by order): -2 without state (the text is the same in every case), -1 with a
+    /// state by condition or when grouped (the class decides), else the by-value state field.
+    private let stateFields: [Int]
+
+    init(store: CaseStore) {
+        stateFields = store.tables.map { table in
+            switch table.def.state {
+            case nil: return -2
+            case .byValue(let field, _, _)? where !table.isGrouped: return table.fieldIndex[field] ?? -3
+            case .byValue?: return -3
+            case .byCondition?: return -1
+            }
+        }
+    }
+
+    /// The message for `table` in case `c`, `variant` telling apart the messages of a rule:
+    /// from `make` the first time its source says this in the rule.
+    mutating func message(_ table: SourceTable, _ c: Int, variant: UInt8, make: () -> String) -> String {
+        let field = stateFields[table.order]
+        var key = UInt64(variant) << 56 | UInt64(UInt8(truncatingIfNeeded: table.order)) << 48
+            | UInt64(UInt16(bitPattern: table.caseState[c])) << 32
+        if field >= 0 {
+            let row = Int(table.caseRow[c])
+            guard row >= 0 else { return make() }
+            let (tag, payload) = table.rows.encoding(record: row, field: field)
+            guard tag == RowStore.internedTag || tag == RowStore.unknownTag else { return make() }
+            key |= UInt64(1) << 63 | UInt64(tag) << 24 | UInt64(payload & 0xFF_FFFF)
+            guard payload <= 0xFF_FFFF else { return make() }
+        } else if field == -3 {
+            return make()
+        }
+        if let known = made[key] { return known }
+        let text = make()
+        made[key] = text
+        return text
+    }
+}
+
 struct SharedTexts {
     private var texts: [String: String] = [:]
     static let limit = 1024

@@ -46,6 +46,46 @@ final class RuleKindTests: XCTestCase {
         XCTAssertEqual(crm.findings.filter { $0.rule == "crm-definite" }.map { $0.key[0] }, ["RE-3", "RE-4"])
     }
 
+    /// `definite` and `counterpart` messages are made once per stored state text and class
+    /// (`DefaultMessages`): the same texts as made per case, whether the state text is interned
+    /// or (past 4,096 distinct texts) stored per record, empty, by condition, or absent.
+    func testDefaultMessagesMadeOncePerStateTextAreThoseOfEachCase() throws {
+        let n = 13_000   // 4,333 distinct "Stage" texts: past the interning limit of 4,096
+        var crm = "k,stage,amount,locked\n"
+        for i in 0..<n {
+            let stage = i % 3 == 0 ? "Open" : i % 3 == 1 ? "Stage \(i)" : ""   // past the interning limit
+            crm += "K\(i),\(stage),\(i % 5).00,\(i % 2 == 0)\n"
+        }
+        let path = T.csv(crm)
+        let fields = [T.field("k"), T.field("stage"), T.field("amount", nil, .decimal), T.field("locked", nil, .bool)]
+        let byValue = T.source("crm", file: path, fields: fields, key: ["k"],
+                               state: T.byValue("stage", [("open", ["Open"]), ("booked", ["Won"])]))
+        let byCondition = T.source("crm", file: path, fields: fields, key: ["k"],
+                                   state: .byCondition([(StateClass("booked"), T.bin(.equal, T.bare("locked"), T.lit(.bool(true)))),
+                                                        (StateClass("open"), T.bin(.equal, T.bare("locked"), T.lit(.bool(false))))]))
+        let stateless = T.source("crm", file: path, fields: fields, key: ["k"])
+        let acc = T.source("acc", file: T.csv("k\nK1\n"), fields: [T.field("k")], key: ["k"])
+        for source in [byValue, byCondition, stateless] {
+            let rules = [T.rule("def", .definite(source: "crm")), T.rule("cp", .counterpart(of: "crm", in: "acc"))]
+            let result = try Engine.run(T.file([source, acc], rules), options: RunOptions())
+            var checked = 0
+            for finding in result.findings where finding.rule == "def" || finding.rule == "cp" {
+                let i = Int(finding.key[0].dropFirst())!
+                let stage = i % 3 == 0 ? "Open" : i % 3 == 1 ? "Stage \(i)" : ""
+                let says: String
+                switch source.state {
+                case .byValue?: says = "crm says '\(stage)'" + (finding.rule == "def" ? (stage == "Open" ? " (open)" : " (unclassified)") : "")
+                case .byCondition?: says = "crm is '\(i % 2 == 0 ? "booked" : "open")'"
+                case nil: says = "crm has a record"
+                }
+                let expected = finding.rule == "def" ? "\(says), neither booked nor not booked" : "\(says) but acc has no record"
+                XCTAssertEqual(finding.message, expected, "\(finding.rule) \(finding.key)")
+                checked += 1
+            }
+            XCTAssertGreaterThan(checked, n - 2, "\(String(describing: source.state))")
+        }
+    }
+
     func testCounterpartSkipsMissingKeysAndHonoursWhere() throws {
         let result = try run([T.rule("won-is-booked", .counterpart(of: "crm", in: "accounting"),
                                      where: T.isClass("crm", "booked"))])
