@@ -253,17 +253,15 @@ func durationText(_ millis: Int64) -> String {
     return sign + "\(m)ms"
 }
 
-/// One storage for texts that repeat: most of a rule's findings say the same message, and
-/// each draft holding its own copy took about 80 bytes a finding at a run's peak. Texts short
-/// enough to be stored inline (15 bytes) need no sharing; at most `limit` texts are kept.
 /// Default messages that depend only on what one source says in the case (`definite`,
 /// `counterpart`): made once per stored state text and class (`Messages.says`), not once per
 /// case; most cases of a rule say one of a few things. A text the row store does not intern
 /// (or a grouped source) is made per case as before.
 struct DefaultMessages {
     private var made: [UInt64: String] = [:]
-    /// Per table (by order): -2 without state (the text is the same in every case), -1 with a
-    /// state by condition or when grouped (the class decides), else the by-value state field.
+    /// Per table (by order): the by-value state field; -1 for a state by condition (the class
+    /// decides), -2 without state (the same text in every case), -3 where the state text is not
+    /// one stored value (a grouped source): made per case.
     private let stateFields: [Int]
 
     init(store: CaseStore) {
@@ -277,12 +275,12 @@ struct DefaultMessages {
         }
     }
 
-    /// The message for `table` in case `c`, `variant` telling apart the messages of a rule:
-    /// from `make` the first time its source says this in the rule.
+    /// The message for `table` in case `c`, `variant` telling apart the messages of a rule
+    /// (each names one source: the one `definite` checks, the `of` of `counterpart`): from
+    /// `make` the first time the source says this in the rule.
     mutating func message(_ table: SourceTable, _ c: Int, variant: UInt8, make: () -> String) -> String {
         let field = stateFields[table.order]
-        var key = UInt64(variant) << 56 | UInt64(UInt8(truncatingIfNeeded: table.order)) << 48
-            | UInt64(UInt16(bitPattern: table.caseState[c])) << 32
+        var key = UInt64(variant) << 56 | UInt64(UInt16(bitPattern: table.caseState[c])) << 32
         if field >= 0 {
             let row = Int(table.caseRow[c])
             guard row >= 0 else { return make() }
@@ -300,6 +298,9 @@ struct DefaultMessages {
     }
 }
 
+/// One storage for texts that repeat: most of a rule's findings say the same message, and
+/// each draft holding its own copy took about 80 bytes a finding at a run's peak. Texts short
+/// enough to be stored inline (15 bytes) need no sharing; at most `limit` texts are kept.
 struct SharedTexts {
     private var texts: [String: String] = [:]
     static let limit = 1024
