@@ -44,10 +44,10 @@ struct SourceLoader {
             summaries.append(SourceFileSummary(file: file.displayName, sha256: summary.sha256,
                                                records: table.recordCount - before))
             if !encodings.contains(summary.encoding) { encodings.append(summary.encoding) }
-            if table.readSummary.sha256.isEmpty { table.readSummary = summary }
+            if summaries.count == 1 { table.readSummary = summary }
         }
         table.readSummary.encoding = encodings.sorted().joined(separator: ",")
-        table.readSummary.sha256 = SourceGlob.combinedDigest(summaries)
+        table.readSummary.sha256 = input.digest ? SourceGlob.combinedDigest(summaries) : ""
         table.files = summaries
         progress?.finish(order, records: table.recordCount)
         return table

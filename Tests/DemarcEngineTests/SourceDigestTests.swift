@@ -51,6 +51,9 @@ final class SourceDigestTests: XCTestCase {
         XCTAssertEqual(hashed.sources[0].files?.map(\.sha256),
                        try ["a.csv", "b.csv"].map { try digest(dir.appendingPathComponent($0).path) })
         XCTAssertEqual(unhashed.sources[0].files?.map(\.sha256), ["", ""])
+        XCTAssertEqual(hashed.sources[0].sha256.count, 64)
+        XCTAssertEqual(unhashed.sources[0].sha256, "")
+        XCTAssertEqual(unhashed.sources[0].encoding, hashed.sources[0].encoding)
         XCTAssertEqual(unhashed.sources[0].records, 2)
     }
 }
