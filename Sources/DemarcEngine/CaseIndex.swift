@@ -1,4 +1,5 @@
 import Foundation
+import DemarcCore
 
 /// The cases of a run by key, built one source at a time: every record's case number, every
 /// case's key. Cases are numbered in the order sources are added, each source's new keys in
@@ -311,7 +312,7 @@ struct CaseIndex {
         for r in keys.indices {
             if keyMissing[r] { return false }
             var key = keys[r]
-            guard key.withUTF8({ KeyIndex.isASCII(UnsafeRawBufferPointer($0)) }) else { return false }
+            guard key.withUTF8({ ASCIIBytes.isASCII(UnsafeRawBufferPointer($0)) }) else { return false }
             if let previous, byteOrder(key, previous) <= 0 { return false }
             previous = key
         }
@@ -330,7 +331,7 @@ struct CaseIndex {
     /// `sortedSearch(_:near:_:count:)`, adding the keys compared to `steps`.
     static func sortedSearch(_ key: String, near: Int, _ caseKeys: [String], count: Int, steps: inout Int) -> Int32? {
         var text = key
-        if !text.withUTF8({ KeyIndex.isASCII(UnsafeRawBufferPointer($0)) }) {
+        if !text.withUTF8({ ASCIIBytes.isASCII(UnsafeRawBufferPointer($0)) }) {
             guard let ascii = KeyIndex.asciiForm(key) else { return nil }
             text = ascii
         }

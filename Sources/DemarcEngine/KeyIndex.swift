@@ -1,4 +1,5 @@
 import Foundation
+import DemarcCore
 
 /// An open-addressing hash index from normalized keys to case numbers, for case building.
 ///
@@ -149,7 +150,7 @@ struct KeyIndex {
         var key = key
         if let ascii = key.withUTF8({ utf8 -> UInt64? in
             let bytes = UnsafeRawBufferPointer(utf8)
-            return isASCII(bytes) ? hash(bytes) : nil
+            return ASCIIBytes.isASCII(bytes) ? hash(bytes) : nil
         }) {
             return ascii
         }
@@ -171,24 +172,6 @@ struct KeyIndex {
         guard key.unicodeScalars.contains(where: { asciiDecomposing.contains($0.value) }) else { return nil }
         let composed = key.precomposedStringWithCanonicalMapping
         return composed.utf8.allSatisfy { $0 < 0x80 } ? composed : nil
-    }
-
-    /// Whether every byte is below 0x80 (eight at a time).
-    @inline(__always)
-    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard let raw = bytes.baseAddress else { return true }
-        let n = bytes.count
-        var bits: UInt64 = 0
-        var i = 0
-        while i &+ 8 <= n {
-            bits |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            i &+= 8
-        }
-        while i < n {
-            bits |= UInt64(bytes[i])
-            i &+= 1
-        }
-        return bits & 0x8080_8080_8080_8080 == 0
     }
 
     /// The hash of `bytes`; `seed` varies it (the row store's interner seeds it per process).

@@ -1,3 +1,5 @@
+import DemarcCore
+
 /// Decodes raw chunks of one encoding into UTF-8, chunk by chunk.
 ///
 /// Bytes invalid in the encoding (bad UTF-8, an unpaired surrogate, an odd trailing byte of
@@ -60,7 +62,7 @@ struct TextDecoder {
         var i = 0
         var copied = 0
         while i < n {
-            i = asciiWords(p, from: i, count: n)
+            i = ASCIIBytes.wordsEnd(p, from: i, count: n)
             guard i < n else { break }
             let lead = p[i]
             if lead < 0x80 { i &+= 1; continue }
@@ -90,27 +92,6 @@ struct TextDecoder {
         return n
     }
 
-    /// Past the whole 8-byte words of ASCII from `i` on, 32 bytes a step (four words, one
-    /// test), then eight: most CSV bytes are ASCII, and the UTF-8 loops run over every byte
-    /// of a file.
-    @inline(__always)
-    private static func asciiWords(_ p: UnsafePointer<UInt8>, from i: Int, count n: Int) -> Int {
-        var i = i
-        while i &+ 32 <= n {
-            let r = UnsafeRawPointer(p + i)
-            let all = r.loadUnaligned(as: UInt64.self) | r.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
-                | r.loadUnaligned(fromByteOffset: 16, as: UInt64.self) | r.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
-            if all & 0x8080_8080_8080_8080 != 0 { break }
-            i &+= 32
-        }
-        while i &+ 8 <= n {
-            let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-            if word & 0x8080_8080_8080_8080 != 0 { break }
-            i &+= 8
-        }
-        return i
-    }
-
     /// What a UTF-8 lead byte starts: the sequence's length (0: the byte cannot start one)
     /// and the range of its second byte (the others are 0x80...0xBF).
     @inline(__always)
@@ -132,7 +113,7 @@ struct TextDecoder {
     static func isWholeUTF8(_ p: UnsafePointer<UInt8>, count n: Int) -> Bool {
         var i = 0
         while i < n {
-            i = asciiWords(p, from: i, count: n)
+            i = ASCIIBytes.wordsEnd(p, from: i, count: n)
             guard i < n else { return true }
             let lead = p[i]
             if lead < 0x80 { i &+= 1; continue }

@@ -1,0 +1,37 @@
+/// ASCII runs in UTF-8 bytes, a word at a time: the decoder's hot loop skips them, and keys
+/// that are all ASCII take the key index's fast paths.
+public enum ASCIIBytes {
+    /// Past the whole 8-byte words of ASCII from `i` on, 32 bytes a step (four words, one
+    /// test), then eight: most CSV bytes are ASCII, and the UTF-8 loops run over every byte
+    /// of a file.
+    @inlinable @inline(__always)
+    public static func wordsEnd(_ p: UnsafePointer<UInt8>, from i: Int, count n: Int) -> Int {
+        var i = i
+        while i &+ 32 <= n {
+            let r = UnsafeRawPointer(p + i)
+            let all = r.loadUnaligned(as: UInt64.self) | r.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                | r.loadUnaligned(fromByteOffset: 16, as: UInt64.self) | r.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
+            if all & 0x8080_8080_8080_8080 != 0 { break }
+            i &+= 32
+        }
+        while i &+ 8 <= n {
+            let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+            if word & 0x8080_8080_8080_8080 != 0 { break }
+            i &+= 8
+        }
+        return i
+    }
+
+    /// Whether every byte is below 0x80.
+    @inlinable @inline(__always)
+    public static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let p = base.assumingMemoryBound(to: UInt8.self)
+        var i = wordsEnd(p, from: 0, count: bytes.count)
+        while i < bytes.count {
+            if p[i] >= 0x80 { return false }
+            i &+= 1
+        }
+        return true
+    }
+}

@@ -1,0 +1,27 @@
+import XCTest
+import DemarcCore
+
+/// The word-at-a-time ASCII scan: one byte beyond ASCII at any offset, in any length, stops it
+/// at the word (or byte, for `isASCII`) that holds it.
+final class ASCIIBytesTests: XCTestCase {
+    func testAByteBeyondASCIIIsFoundAtEveryOffset() {
+        for n in 0...70 {
+            let plain = [UInt8](repeating: UInt8(ascii: "x"), count: n)
+            plain.withUnsafeBufferPointer { p in
+                XCTAssertTrue(ASCIIBytes.isASCII(UnsafeRawBufferPointer(p)))
+                XCTAssertEqual(ASCIIBytes.wordsEnd(p.baseAddress ?? UnsafePointer(bitPattern: 8)!, from: 0, count: n), n / 8 * 8)
+            }
+            for at in 0..<n {
+                var bytes = plain
+                bytes[at] = 0xC3
+                bytes.withUnsafeBufferPointer { p in
+                    XCTAssertFalse(ASCIIBytes.isASCII(UnsafeRawBufferPointer(p)), "n \(n), at \(at)")
+                    // The start of the word holding it; past the whole words when it is in the tail.
+                    XCTAssertEqual(ASCIIBytes.wordsEnd(p.baseAddress!, from: 0, count: n), min(at / 8 * 8, n / 8 * 8),
+                                   "n \(n), at \(at)")
+                }
+            }
+        }
+        XCTAssertTrue(ASCIIBytes.isASCII(UnsafeRawBufferPointer(start: nil, count: 0)))
+    }
+}
