@@ -94,19 +94,33 @@ public struct SHA256Digest: Hashable, Comparable, Sendable {
 
     /// Lowercase hex, 64 digits.
     public var hex: String {
-        let digits: StaticString = "0123456789abcdef"
-        return String(unsafeUninitializedCapacity: 64) { text in
-            var i = 0
-            for w in 0..<4 {
-                let word = w == 0 ? a : w == 1 ? b : w == 2 ? c : d
-                var shift: UInt64 = 60
-                for _ in 0..<16 {
-                    text[i] = digits.utf8Start[Int((word >> shift) & 0xF)]
-                    i += 1
-                    shift &-= 4
-                }
-            }
+        String(unsafeUninitializedCapacity: 64) { text in
+            writeHex(to: text.baseAddress!)
             return 64
+        }
+    }
+
+    /// `hex`'s bytes appended to `bytes`, with no `String` made (jsonl writes one a finding).
+    public func appendHex(to bytes: inout [UInt8]) {
+        var text: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &text) { raw in
+            writeHex(to: raw.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            bytes.append(contentsOf: UnsafeRawBufferPointer(raw))
+        }
+    }
+
+    /// The 64 hex digits written at `text`.
+    @inline(__always) private func writeHex(to text: UnsafeMutablePointer<UInt8>) {
+        let digits: StaticString = "0123456789abcdef"
+        var i = 0
+        for w in 0..<4 {
+            let word = w == 0 ? a : w == 1 ? b : w == 2 ? c : d
+            var shift: UInt64 = 60
+            for _ in 0..<16 {
+                text[i] = digits.utf8Start[Int((word >> shift) & 0xF)]
+                i += 1
+                shift &-= 4
+            }
         }
     }
 }

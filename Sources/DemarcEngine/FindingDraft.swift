@@ -246,13 +246,13 @@ struct DraftList: RandomAccessCollection, MutableCollection {
 
 /// A draft's key parts: one part as a `String` of its own (inline when short), others in an
 /// array. Equal parts give equal keys: a one-part list is always `.one`.
-enum DraftKey: Equatable {
+public enum DraftKey: Equatable, Sendable {
     case one(String)
     case many([String])
 
     init(_ parts: [String]) { self = parts.count == 1 ? .one(parts[0]) : .many(parts) }
 
-    var parts: [String] {
+    public var parts: [String] {
         switch self {
         case .one(let part): return [part]
         case .many(let parts): return parts

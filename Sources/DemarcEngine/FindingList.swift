@@ -74,8 +74,8 @@ final class DraftFindings: @unchecked Sendable {
     /// `finding(i)` handed to `writer` part by part, in the same order, with the same texts.
     func write(_ i: Int, to writer: inout some FindingWriter) {
         let d = drafts[Int(order[i])]
-        writer.beginFinding(rule: d.rule, kind: d.kind, severity: d.severity, status: d.status, key: d.key,
-                            message: d.message, fixIn: d.fixIn, fingerprint: d.fingerprint.hex, firstSeen: nil)
+        writer.beginFinding(rule: d.rule, kind: d.kind, severity: d.severity, status: d.status, key: d.keyParts,
+                            message: d.message, fixIn: d.fixIn, fingerprint: d.fingerprint)
         if let (s, entry) = d.malformed {
             let table = tables[s], e = table.malformed[entry]
             writer.beginSource(table.def.name)
@@ -146,6 +146,11 @@ private struct FindingBuilder: FindingWriter {
 public protocol FindingWriter {
     mutating func beginFinding(rule: String, kind: String, severity: Severity, status: FindingStatus, key: [String],
                                message: String, fixIn: String?, fingerprint: String, firstSeen: String?)
+    /// `beginFinding` with the key as a draft holds it and the fingerprint as its digest: a
+    /// writer that lays out bytes itself (jsonl) makes no array of the key and no hex `String`
+    /// per finding. By default the same as the other.
+    mutating func beginFinding(rule: String, kind: String, severity: Severity, status: FindingStatus, key: DraftKey,
+                               message: String, fixIn: String?, fingerprint: SHA256Digest)
     mutating func beginSource(_ name: String)
     mutating func beginRecord(file: String, line: Int)
     /// A field of the record; its text is `value.resultText`.
@@ -153,6 +158,14 @@ public protocol FindingWriter {
     mutating func endRecord(raw: String?)
     mutating func endSource()
     mutating func endFinding()
+}
+
+extension FindingWriter {
+    public mutating func beginFinding(rule: String, kind: String, severity: Severity, status: FindingStatus,
+                                      key: DraftKey, message: String, fixIn: String?, fingerprint: SHA256Digest) {
+        beginFinding(rule: rule, kind: kind, severity: severity, status: status, key: key.parts, message: message,
+                     fixIn: fixIn, fingerprint: fingerprint.hex, firstSeen: nil)
+    }
 }
 
 extension Finding {

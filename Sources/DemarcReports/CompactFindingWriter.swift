@@ -12,6 +12,8 @@ struct CompactFindingWriter: FindingWriter {
     private var headOf: (rule: String, kind: String, severity: Severity, status: FindingStatus)?
     private var head: [UInt8] = []
     private var fixInOf: String?? = .none
+    private var lastMessage: String?
+    private var quotedMessage: [UInt8] = []
     private var fixInBytes: [UInt8] = []
     private var sources = NameCache(prefix: "", suffix: #":["#)
     private var fields = NameCache(prefix: "", suffix: ":")
@@ -25,6 +27,44 @@ struct CompactFindingWriter: FindingWriter {
 
     mutating func beginFinding(rule: String, kind: String, severity: Severity, status: FindingStatus, key: [String],
                                message: String, fixIn: String?, fingerprint: String, firstSeen: String?) {
+        writeHead(rule: rule, kind: kind, severity: severity, status: status)
+        for (i, part) in key.enumerated() {
+            if i > 0 { bytes.append(UInt8(ascii: ",")) }
+            JSONWriter.appendQuoted(part, to: &bytes)
+        }
+        writeMessage(message, fixIn: fixIn)
+        JSONWriter.appendQuoted(fingerprint, to: &bytes)
+        if let firstSeen {
+            bytes.append(contentsOf: #","first_seen":"#.utf8)
+            JSONWriter.appendQuoted(firstSeen, to: &bytes)
+        }
+        bytes.append(contentsOf: #","records":{"#.utf8)
+        sourceWritten = false
+    }
+
+    /// The same bytes from a draft's key and digest: no array of the key, no hex `String`.
+    mutating func beginFinding(rule: String, kind: String, severity: Severity, status: FindingStatus, key: DraftKey,
+                               message: String, fixIn: String?, fingerprint: SHA256Digest) {
+        writeHead(rule: rule, kind: kind, severity: severity, status: status)
+        switch key {
+        case .one(let part):
+            JSONWriter.appendQuoted(part, to: &bytes)
+        case .many(let parts):
+            for (i, part) in parts.enumerated() {
+                if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                JSONWriter.appendQuoted(part, to: &bytes)
+            }
+        }
+        writeMessage(message, fixIn: fixIn)
+        bytes.append(UInt8(ascii: "\""))
+        fingerprint.appendHex(to: &bytes)   // hex digits need no escaping
+        bytes.append(contentsOf: #"","records":{"#.utf8)
+        sourceWritten = false
+    }
+
+    /// `{"rule":…,"kind":…,"severity":…,"status":…,"key":[`, laid out again only when one of
+    /// them changes.
+    private mutating func writeHead(rule: String, kind: String, severity: Severity, status: FindingStatus) {
         let sameHead = headOf.map { $0.rule == rule && $0.kind == kind && $0.severity == severity && $0.status == status }
         if sameHead != true {
             headOf = (rule, kind, severity, status)
@@ -40,12 +80,19 @@ struct CompactFindingWriter: FindingWriter {
             head.append(contentsOf: #","key":["#.utf8)
         }
         bytes.append(contentsOf: head)
-        for (i, part) in key.enumerated() {
-            if i > 0 { bytes.append(UInt8(ascii: ",")) }
-            JSONWriter.appendQuoted(part, to: &bytes)
+    }
+
+    /// `],"message":…,"fix_in":…,"fingerprint":`. Most findings of a rule share their message
+    /// (one `String`, so comparing it with the last is one comparison of its storage): it is
+    /// quoted again only when it changes.
+    private mutating func writeMessage(_ message: String, fixIn: String?) {
+        if message != lastMessage {
+            lastMessage = message
+            quotedMessage.removeAll(keepingCapacity: true)
+            quotedMessage.append(contentsOf: #"],"message":"#.utf8)
+            JSONWriter.appendQuoted(message, to: &quotedMessage)
         }
-        bytes.append(contentsOf: #"],"message":"#.utf8)
-        JSONWriter.appendQuoted(message, to: &bytes)
+        bytes.append(contentsOf: quotedMessage)
         if fixInOf != .some(fixIn) {
             fixInOf = .some(fixIn)
             fixInBytes.removeAll(keepingCapacity: true)
@@ -54,13 +101,6 @@ struct CompactFindingWriter: FindingWriter {
             fixInBytes.append(contentsOf: #","fingerprint":"#.utf8)
         }
         bytes.append(contentsOf: fixInBytes)
-        JSONWriter.appendQuoted(fingerprint, to: &bytes)
-        if let firstSeen {
-            bytes.append(contentsOf: #","first_seen":"#.utf8)
-            JSONWriter.appendQuoted(firstSeen, to: &bytes)
-        }
-        bytes.append(contentsOf: #","records":{"#.utf8)
-        sourceWritten = false
     }
 
     mutating func beginSource(_ name: String) {
@@ -129,6 +169,7 @@ private struct NameCache {
     let suffix: String
     private var texts: [String] = []
     private var quoted: [[UInt8]] = []
+    private var next = 0
     private static let limit = 64
 
     init(prefix: String, suffix: String) {
@@ -137,8 +178,16 @@ private struct NameCache {
     }
 
     mutating func append(_ text: String, to bytes: inout [UInt8]) {
+        // Names come in the same order record after record: the one after the last is tried
+        // first.
+        if next < texts.count, texts[next] == text {
+            bytes.append(contentsOf: quoted[next])
+            next = next + 1 == texts.count ? 0 : next + 1
+            return
+        }
         for i in texts.indices where texts[i] == text {
             bytes.append(contentsOf: quoted[i])
+            next = i + 1 == texts.count ? 0 : i + 1
             return
         }
         var made = Array(prefix.utf8)

@@ -140,7 +140,7 @@ public struct JSONWriter: Sendable {
             appendQuoted(text, to: &bytes)
         case .decimal(let decimal):
             bytes.append(UInt8(ascii: "\""))
-            decimal.withPlainText { bytes.append(contentsOf: $0) }   // digits, mark and sign only
+            decimal.appendPlainText(to: &bytes)   // digits, mark and sign only
             bytes.append(UInt8(ascii: "\""))
         default:
             appendQuoted(value.resultText, to: &bytes)

@@ -106,6 +106,10 @@ final class DecimalArithmeticTests: XCTestCase {
         ]
         for (units, scale, text) in cases {
             XCTAssertEqual(FixedDecimal(units: units, scale: scale).plainText, text, "\(units)e-\(scale)")
+            // The bytes reports append: the same text after what the buffer held.
+            var bytes = Array("x".utf8)
+            FixedDecimal(units: units, scale: scale).appendPlainText(to: &bytes)
+            XCTAssertEqual(String(decoding: bytes, as: UTF8.self), "x" + text)
         }
         // Against the arithmetic definition, for random values.
         var generator = SystemRandomNumberGenerator()

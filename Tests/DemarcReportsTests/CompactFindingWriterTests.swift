@@ -82,6 +82,57 @@ final class CompactFindingWriterTests: XCTestCase {
         XCTAssertEqual(compact { body(&$0) }, general { body(&$0) })
     }
 
+    /// Drafts hand over their key as held and the fingerprint's digest: the same bytes as the
+    /// texts, with the head, message and `fix_in` changing or not from one finding to the next.
+    func testDraftKeysAndDigestsAreWrittenAsTheirTexts() {
+        let digests = (0..<4).map { n in [UInt8(n)].withUnsafeBytes { SHA256.digest($0) } }
+        let shared = "crm has a record but accounting has no record"
+        let heads: [(rule: String, kind: String, key: DraftKey, message: String, fixIn: String?)] = [
+            ("crm-has-booking", "missing-counterpart", .one("RE-1"), shared, "accounting"),
+            ("crm-has-booking", "missing-counterpart", .one("RE-\"2"), shared, "accounting"),
+            // The same message in another `String`, then one that differs, then the first again.
+            ("crm-has-booking", "missing-counterpart", .one("RE-3"), String(shared.utf8.map { Character(UnicodeScalar($0)) }), "accounting"),
+            ("amount-owned", "ownership", .many(["a", "", "c\u{7F}"]), "crm has amount '1.00' but \"x\"", nil),
+            ("amount-owned", "ownership", .many(["b"]), "crm has amount '2.00' but \"x\"", "crm"),
+            ("crm-has-booking", "missing-counterpart", .one(""), shared, "accounting"),
+        ]
+        var drafts = CompactFindingWriter(), texts = CompactFindingWriter()
+        for (i, h) in heads.enumerated() {
+            let digest = digests[i % digests.count]
+            drafts.beginFinding(rule: h.rule, kind: h.kind, severity: .error, status: .open, key: h.key,
+                                message: h.message, fixIn: h.fixIn, fingerprint: digest)
+            texts.beginFinding(rule: h.rule, kind: h.kind, severity: .error, status: .open, key: h.key.parts,
+                               message: h.message, fixIn: h.fixIn, fingerprint: digest.hex, firstSeen: nil)
+            for w in [0, 1] {
+                func rest(_ writer: inout CompactFindingWriter) {
+                    writer.beginSource("crm")
+                    writer.beginRecord(file: "crm.csv", line: i + 2)
+                    writer.value("invoice", .text("RE-\(i)"))
+                    writer.value("amount", .decimal(FixedDecimal(units: Int64(i) * 150 - 200, scale: 2)))
+                    writer.endRecord(raw: nil)
+                    writer.endSource()
+                    writer.endFinding()
+                }
+                if w == 0 { rest(&drafts) } else { rest(&texts) }
+            }
+        }
+        XCTAssertEqual(String(decoding: drafts.bytes, as: UTF8.self), String(decoding: texts.bytes, as: UTF8.self))
+        XCTAssertTrue(String(decoding: drafts.bytes, as: UTF8.self).contains(#""key":["a","","c\u007f"],"message":"crm has amount '1.00' but \"x\"","fix_in":null,"fingerprint":"\#(digests[3].hex)","#))
+        // The protocol's default (any other writer) makes the texts from the draft's parts.
+        var general = JSONWriter(pretty: false), direct = JSONWriter(pretty: false)
+        JSONFindingWriter.using(&general) { w in
+            w.beginFinding(rule: "r", kind: "k", severity: .info, status: .open, key: .many(["x", "y"]), message: "m",
+                           fixIn: nil, fingerprint: digests[0])
+            w.endFinding()
+        }
+        JSONFindingWriter.using(&direct) { w in
+            w.beginFinding(rule: "r", kind: "k", severity: .info, status: .open, key: ["x", "y"], message: "m",
+                           fixIn: nil, fingerprint: digests[0].hex, firstSeen: nil)
+            w.endFinding()
+        }
+        XCTAssertEqual(general.bytes, direct.bytes)
+    }
+
     func testDecimalDigitsOfAnyLine() {
         for n in [0, 1, 9, 10, 11, 999, 1000, 65_535, 4_294_967_296, Int.max, -1, Int.min] {
             var bytes: [UInt8] = []
