@@ -33,10 +33,12 @@ public enum Engine {
         clock.lap("cases")
         options.progress?("checking \(store.count) cases against \(selected.count) rules")
 
-        var drafts = checkInParallel(file, selected: selected, store: store, asOf: asOf)
+        var (drafts, order) = checkInParallel(file, selected: selected, store: store, asOf: asOf)
         // Findings need the records now, not the cases: the per-case columns go.
         var checked = Checked(tables: tables, accounts: accounts, drafts: drafts, cases: store.count)
+        checked.order = order
         drafts = DraftList()
+        order = []
         store.releaseCases()
         clock.lap("rules")
         return finish(&checked, file: file, selected: selected, options: options, asOf: asOf,
@@ -46,29 +48,47 @@ public enum Engine {
     /// Runs the selected rules and then the implicit checks over every case, on both cores:
     /// each rule (and the implicit checks) appends to a list of its own, and the lists are
     /// joined in rule order, so the drafts are those that one thread would make.
+    ///
+    /// Each task also puts its own list in result order as soon as it is done. Rank comes first
+    /// in that order, and each list holds ranks above the lists before it (a rule's rank is its
+    /// position; the implicit checks rank after every rule), so the lists' orders one after
+    /// another are the order of the joined list: sorted on both cores, alongside the other
+    /// rules, instead of all at once on one (69 ms for 416,863 drafts at 5M records a side).
     private static func checkInParallel(_ file: RuleFile, selected: Set<String>, store: CaseStore,
-                                        asOf: Day) -> DraftList {
+                                        asOf: Day) -> (DraftList, order: [Int32]) {
         let checker = RuleChecker(store: store, asOf: asOf, calendar: file.calendar)
         let implicit = ImplicitChecker(store: store, severity: file.implicitSeverity, baseRank: file.rules.count)
         let ranked = file.rules.enumerated().filter { selected.contains($0.element.id) }
         var lists = [DraftList](repeating: DraftList(), count: ranked.count + 1)
+        var orders = [[Int32]](repeating: [], count: lists.count)
         lists.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let lists = buffer   // each iteration writes its own element only
-            DispatchQueue.concurrentPerform(iterations: lists.count) { i in
-                let started = DispatchTime.now().uptimeNanoseconds
-                if i < ranked.count {
-                    checker.check(ranked[i].element, rank: ranked[i].offset, into: &lists[i])
-                } else {
-                    implicit.check(into: &lists[i])
+            orders.withUnsafeMutableBufferPointer { orderBuffer in
+                // Each iteration writes its own elements only.
+                nonisolated(unsafe) let lists = buffer, orders = orderBuffer
+                DispatchQueue.concurrentPerform(iterations: lists.count) { i in
+                    let started = DispatchTime.now().uptimeNanoseconds
+                    if i < ranked.count {
+                        checker.check(ranked[i].element, rank: ranked[i].offset, into: &lists[i])
+                    } else {
+                        implicit.check(into: &lists[i])
+                    }
+                    orders[i] = FindingDraft.order(lists[i])
+                    PhaseClock.note("rule \(i < ranked.count ? ranked[i].element.id : "(implicit checks)") "
+                        + "\((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000) ms, \(lists[i].count) drafts")
                 }
-                PhaseClock.note("rule \(i < ranked.count ? ranked[i].element.id : "(implicit checks)") "
-                    + "\((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000) ms, \(lists[i].count) drafts")
             }
         }
         // Joined by taking over each list's chunks: no draft is copied.
         var drafts = DraftList()
-        for i in lists.indices { drafts.append(moving: &lists[i]) }
-        return drafts
+        var order: [Int32] = []
+        order.reserveCapacity(lists.reduce(0) { $0 + $1.count })
+        for i in lists.indices {
+            let offset = Int32(truncatingIfNeeded: drafts.count)
+            order.append(contentsOf: orders[i].lazy.map { $0 &+ offset })
+            orders[i] = []
+            drafts.append(moving: &lists[i])
+        }
+        return (drafts, order)
     }
 
     /// What the checks of a run produced, before ordering and triage.
@@ -78,6 +98,8 @@ public enum Engine {
         var accounts: [RecordAccount]
         var drafts: DraftList
         var cases: Int
+        /// The drafts' result order when the checks already made it (`FindingDraft.order`).
+        var order: [Int32]?
     }
 
     /// Orders the findings, applies the triage, counts and lists them: the result.
@@ -86,7 +108,8 @@ public enum Engine {
         let tables = checked.tables
         var drafts = checked.drafts
         checked.drafts = DraftList()
-        var order = FindingDraft.order(drafts)
+        var order = checked.order ?? FindingDraft.order(drafts)
+        checked.order = nil
         clock.lap("sort")
         let unmatched = options.triage?.apply(to: &drafts, asOf: asOf, normalizer: normalizer)
 
