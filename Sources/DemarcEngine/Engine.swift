@@ -119,21 +119,26 @@ public enum Engine {
         // With `--max-findings`, which drafts are listed; without, all (and no copy of them).
         var listedFlags: [Bool]? = options.maxFindings == nil ? nil : []
         for i in order {
-            let d = drafts[Int(i)]
+            // Fields read in place, not a copy of each draft.
+            let severity = drafts[Int(i)].severity, status = drafts[Int(i)].status
             summary.findings += 1
-            switch d.severity {
+            switch severity {
             case .error: summary.error += 1
             case .warning: summary.warning += 1
             case .info: summary.info += 1
             }
-            if d.status.counts { summary.failing[d.severity, default: 0] += 1 }
-            switch d.status {
+            if status.counts { summary.failing[severity, default: 0] += 1 }
+            switch status {
             case .open: break
             case .baselined: summary.baselined += 1
             case .waived: summary.waived += 1
             case .expiredWaiver: summary.expiredWaivers += 1
             }
-            if perRule.last?.0 == d.rule { perRule[perRule.count - 1].1 += 1 } else { perRule.append((d.rule, 1)) }
+            if perRule.last?.0 == drafts[Int(i)].rule {
+                perRule[perRule.count - 1].1 += 1
+            } else {
+                perRule.append((drafts[Int(i)].rule, 1))
+            }
             if let limit = options.maxFindings { listedFlags?.append(perRule[perRule.count - 1].1 <= limit) }
         }
         if let flags = listedFlags { order = order.indices.filter { flags[$0] }.map { order[$0] } }

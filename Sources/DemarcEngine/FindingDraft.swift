@@ -229,9 +229,10 @@ struct DraftList: RandomAccessCollection, MutableCollection {
     }
 
     subscript(i: Int) -> FindingDraft {
-        get {
+        // Read in place: `drafts[i].rule` copies no whole draft (and retains none of its texts).
+        _read {
             let (c, o) = locate(i)
-            return chunks[c][o]
+            yield chunks[c][o]
         }
         _modify {
             let (c, o) = locate(i)
