@@ -120,9 +120,12 @@ struct RuleChecker {
                 guard let tc = store.table(copy), tc.caseRow[c] >= 0, let fc = tc.fieldIndex[field] else { continue }
                 let copyValue = tc.caseValue(c, field: fc)
                 if sameOwnedValue(ownerValue, copyValue, tolerance: tolerance) { continue }
-                let copyText = copyValue.isUnknown ? "no \(field)" : "\(field) '\(copyValue.resultText)'"
                 var d = draft(kind: "ownership", extra: [field, copy],
-                              defaultMessage: "\(copy) has \(copyText) but \(owner), which owns it, has '\(ownerValue.resultText)'",
+                              defaultMessage: copyValue.isUnknown
+                                ? joinedText(copy, " has no ", field, " but ", owner, ", which owns it, has '",
+                                             ownerValue.resultText, "'")
+                                : joinedText(copy, " has ", field, " '", copyValue.resultText, "' but ", owner,
+                                             ", which owns it, has '", ownerValue.resultText, "'"),
                               fixIn: copy, sources: [owner, copy])
                 d.fieldRank = fc
                 drafts.append(d)
@@ -186,6 +189,24 @@ struct RuleChecker {
         }
         walk(expr)
         return best?.1
+    }
+}
+
+/// `parts` joined into one `String` with one allocation. An `owned` finding's message names
+/// both values, so it is made per finding: through string interpolation, which grows its
+/// buffer part by part, that was 4,000 instructions a finding in callgrind.
+func joinedText(_ parts: String...) -> String {
+    var count = 0
+    for part in parts { count += part.utf8.count }
+    return String(unsafeUninitializedCapacity: count) { buffer in
+        var at = 0
+        for var part in parts {
+            part.withUTF8 { utf8 in
+                UnsafeMutableBufferPointer(rebasing: buffer[at..<at + utf8.count]).update(fromContentsOf: utf8)
+                at += utf8.count
+            }
+        }
+        return at
     }
 }
 

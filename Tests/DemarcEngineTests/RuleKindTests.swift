@@ -141,9 +141,12 @@ final class RuleKindTests: XCTestCase {
             let rules = [T.rule("amount", .owned(field: "amount", owner: "accounting", copies: ["crm"], tolerance: tolerance)),
                          T.rule("currency", .owned(field: "currency", owner: "accounting", copies: ["crm"], tolerance: tolerance))]
             let result = try Engine.run(T.file([crm, acc], rules), options: RunOptions())
-            let found = Set(result.findings.filter { $0.kind == "ownership" }.map { "\($0.rule) \($0.key[0])" })
-            // The same decision, from the values parsed here and compared as values.
+            let ownership = result.findings.filter { $0.kind == "ownership" }
+            let found = Set(ownership.map { "\($0.rule) \($0.key[0])" })
+            // The same decision, from the values parsed here and compared as values; the
+            // messages name both values, or say that the copy has none.
             var expected = Set<String>()
+            var messages: [String: String] = [:]
             let crmByKey = Dictionary(uniqueKeysWithValues: crmRows.map { row in
                 let cells = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
                 return (cells[0], cells)
@@ -156,14 +159,20 @@ final class RuleKindTests: XCTestCase {
                         if case .value(let v) = ValueParser.parse(text, as: ValueSpec(type: type)) { return v }
                         return .unknown
                     }
-                    let ownerValue = value(owner[f])
-                    if !ownerValue.isUnknown && !sameOwnedValue(ownerValue, value(copy[f]), tolerance: tolerance) {
+                    let ownerValue = value(owner[f]), copyValue = value(copy[f])
+                    if !ownerValue.isUnknown && !sameOwnedValue(ownerValue, copyValue, tolerance: tolerance) {
                         expected.insert("\(name) \(owner[0])")
+                        let copyText = copyValue.isUnknown ? "no \(name)" : "\(name) '\(copyValue.resultText)'"
+                        messages["\(name) \(owner[0])"] = "crm has \(copyText) but accounting, which owns it, has '\(ownerValue.resultText)'"
                     }
                 }
             }
             XCTAssertGreaterThan(expected.count, 100)
             XCTAssertEqual(found.symmetricDifference(expected).sorted(), [], "tolerance \(tolerance.plainText)")
+            XCTAssertTrue(messages.values.contains { $0.hasPrefix("crm has no ") })
+            for finding in ownership {
+                XCTAssertEqual(finding.message, messages["\(finding.rule) \(finding.key[0])"])
+            }
         }
     }
 
