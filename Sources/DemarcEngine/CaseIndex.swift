@@ -104,10 +104,25 @@ struct CaseIndex {
             if sortedCount == 0 {
                 warm &+= Self.lookUp(keys, keyMissing, into: &cases, index, caseKeys, lanes: lanes)
             }
-            for r in 0..<count where cases[r] < 0 {
-                cases[r] = keyMissing[r]
-                    ? Self.newCase(keys[r], missing: true, &caseKeys, &caseMissing)
-                    : Self.caseOf(keys[r], hash: KeyIndex.hash(keys[r]), &index, &caseKeys, &caseMissing)
+            // The keys not found: new cases in record order, inserted in batches with reads
+            // ahead, into an index sized for all of them at once (a CRM export five times the
+            // bookings brings millions: one by one, and grown by doubling, they took 1.85 s).
+            index.reserve(adding: cases.reduce(0) { $1 < 0 ? $0 + 1 : $0 }, keys: caseKeys)
+            var batch: [Int] = [], hashes = [UInt64](repeating: 0, count: KeyIndex.batch)
+            batch.reserveCapacity(KeyIndex.batch)
+            var r = 0
+            while r < count {
+                batch.removeAll(keepingCapacity: true)
+                while r < count && batch.count < KeyIndex.batch {
+                    if cases[r] < 0 { batch.append(r) }
+                    r += 1
+                }
+                warm &+= index.readAhead(keys, batch, hashes: &hashes, caseKeys: caseKeys)
+                for (j, miss) in batch.enumerated() {
+                    cases[miss] = keyMissing[miss]
+                        ? Self.newCase(keys[miss], missing: true, &caseKeys, &caseMissing)
+                        : Self.caseOf(keys[miss], hash: hashes[j], &index, &caseKeys, &caseMissing)
+                }
             }
         }
         recordCases[source] = identity ? .identity(count) : RecordCases(cases)

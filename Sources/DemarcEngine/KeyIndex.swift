@@ -104,7 +104,8 @@ struct KeyIndex {
     /// Keys looked up together (`readAhead`).
     static let batch = 32
 
-    /// Reads ahead for the lookups of `keys[range]` (at most `batch` of them): their hashes go
+    /// Reads ahead for the lookups of the keys of `range` (records; at most `batch` of them):
+    /// their hashes go
     /// to `hashes` (from index 0), then their first slots and the case keys those name are read,
     /// so that the cache misses of the lookups that follow overlap instead of coming one after
     /// another (12% of a 1M run in `perf`). The caller folds the result into a value it keeps,
@@ -113,24 +114,39 @@ struct KeyIndex {
     /// The hashes come first, in a loop of their own: reading each slot right after its hash
     /// made inserting 5M keys take twice as long (fewer misses fit in the CPU's window).
     @inline(__always)
-    func readAhead(_ keys: [String], _ range: Range<Int>, hashes: inout [UInt64], caseKeys: [String]) -> UInt64 {
-        for r in range { hashes[r - range.lowerBound] = KeyIndex.hash(keys[r]) }
-        var warm: UInt64 = 0
+    func readAhead<Records: Collection<Int>>(_ keys: [String], _ range: Records, hashes: inout [UInt64],
+                                             caseKeys: [String]) -> UInt64 {
+        var j = 0
         for r in range {
-            let (slot, c) = firstSlot(hashes[r - range.lowerBound])
+            hashes[j] = KeyIndex.hash(keys[r])
+            j &+= 1
+        }
+        var warm: UInt64 = 0
+        for j in 0..<range.count {
+            let (slot, c) = firstSlot(hashes[j])
             warm &+= UInt64(slot)
             if c >= 0 && c < caseKeys.count { warm &+= UInt64(truncatingIfNeeded: caseKeys[c].utf8.count) }
         }
         return warm
     }
 
-    /// Doubles the slots; re-hashes the keys already indexed (`keys` and the one being added,
-    /// if any). A slot's case takes one more bit, its hash one fewer.
-    private mutating func grow(keys: [String], adding key: String? = nil) {
+    /// Makes room for `more` keys beyond those indexed, at once: a source that brings millions
+    /// of new keys (a CRM export five times the bookings) grew the index by doubling, each
+    /// time hashing every key in it again.
+    mutating func reserve(adding more: Int, keys: [String]) {
+        var size = slots.count
+        while (count + more) * 10 > size * 7 { size <<= 1 }
+        if size > slots.count { grow(keys: keys, to: size) }
+    }
+
+    /// Doubles the slots (or makes `size` of them, a larger power of 2); re-hashes the keys
+    /// already indexed (`keys` and the one being added, if any). A slot's case takes a bit
+    /// more for each doubling, its hash one fewer.
+    private mutating func grow(keys: [String], adding key: String? = nil, to size: Int? = nil) {
         let old = slots, oldTagMask = tagMask
-        slots = [UInt32](repeating: 0, count: old.count * 2)
+        slots = [UInt32](repeating: 0, count: size ?? old.count * 2)
         mask = slots.count - 1
-        caseBits += 1
+        caseBits = UInt32(slots.count.trailingZeroBitCount)
         for slot in old where slot != 0 {
             let number = slot & ~oldTagMask   // the case + 1 - base
             let c = Int(number) - 1 + Int(base)

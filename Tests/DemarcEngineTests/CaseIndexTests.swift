@@ -189,6 +189,31 @@ final class CaseIndexTests: XCTestCase {
                        modelCases([repeated, follows], order: [0, 1]))
     }
 
+    /// A source that brings many more new keys than the index held (a CRM export five times
+    /// the bookings): they go in batches into an index sized for all of them at once. New keys
+    /// that repeat within a batch and across batches, missing keys between them, and keys of
+    /// the first source still find the cases of the definition, whether the first source was
+    /// in key order (searched) or not (hashed).
+    func testManyNewKeysInBatchesGiveTheCasesOfTheDefinition() throws {
+        let sorted = (0..<300).map { "INV-\(100_000 + $0)" }
+        let unsorted = sorted.reversed().map { $0 }
+        var second: [String] = []
+        for i in 0..<3000 {
+            switch i % 13 {
+            case 0: second.append("")                                    // missing
+            case 5: second.append("INV-\(100_000 + i % 300)")            // the first source's
+            case 7 where i >= 40: second.append(second[i - 1 - i % 40])   // a repeat, 1 to 40 back
+            default: second.append("NEW-\(200_000 + i)")
+            }
+        }
+        for first in [sorted, unsorted] {
+            for parallel in [1, Int.max] {
+                XCTAssertEqual(try indexed([first, second], order: [0, 1], parallelRecords: parallel),
+                               modelCases([first, second], order: [0, 1]))
+            }
+        }
+    }
+
     /// Many records with missing keys (cases of their own, never indexed) before a source's
     /// new keys: a new key's repeats still find its case.
     func testNewKeysAfterManyMissingOnesKeepTheirCase() throws {

@@ -17,6 +17,24 @@ final class KeyIndexTests: XCTestCase {
         XCTAssertNil(index.caseOf("not there", orInsert: Int32(keys.count), keys: keys))
     }
 
+    /// Room made at once for many keys (from empty and from part full): every key keeps its
+    /// case, and no key is found that was not added.
+    func testReservingRoomKeepsEveryCase() {
+        for before in [0, 100] {
+            var index = KeyIndex(capacity: 0)
+            var keys: [String] = []
+            func add(_ word: String) {
+                if index.caseOf(word, orInsert: Int32(keys.count), keys: keys) == nil { keys.append(word) }
+            }
+            for i in 0..<before { add("A-\(i)") }
+            index.reserve(adding: 20_000, keys: keys)
+            for i in 0..<20_000 { add("B-\(i * 7919 % 20_011)") }
+            for (c, word) in keys.enumerated() { XCTAssertEqual(index.find(word, keys: keys), Int32(c)) }
+            XCTAssertNil(index.find("B-20011", keys: keys))
+            XCTAssertEqual(keys.count, before + 20_000)
+        }
+    }
+
     /// Keys that differ only past the first eight bytes, or only in length, hash apart.
     func testHashSeesEveryByte() {
         XCTAssertNotEqual(KeyIndex.hash("ABCDEFGH1"), KeyIndex.hash("ABCDEFGH2"))
