@@ -106,7 +106,8 @@ public enum Engine {
         var accounts: [RecordAccount]
         var drafts: DraftList
         var cases: Int
-        /// The drafts' result order when the checks already made it (`FindingDraft.order`).
+        /// The drafts' result order when it is made already (the full engine orders each
+        /// rule's list on its own, `joinedInOrder`); nil: `finish` sorts them all.
         var order: [Int32]?
     }
 

@@ -104,12 +104,11 @@ struct KeyIndex {
     /// Keys looked up together (`readAhead`).
     static let batch = 32
 
-    /// Reads ahead for the lookups of the keys of `range` (records; at most `batch` of them):
-    /// their hashes go
-    /// to `hashes` (from index 0), then their first slots and the case keys those name are read,
-    /// so that the cache misses of the lookups that follow overlap instead of coming one after
-    /// another (12% of a 1M run in `perf`). The caller folds the result into a value it keeps,
-    /// so that the reads are not optimised away.
+    /// Reads ahead for the lookups of the keys of records `range` (at most `batch` of them, in
+    /// any order): their hashes go to `hashes` (from index 0), then their first slots and the
+    /// case keys those name are read, so that the cache misses of the lookups that follow
+    /// overlap instead of coming one after another (12% of a 1M run in `perf`). The caller
+    /// folds the result into a value it keeps, so that the reads are not optimised away.
     ///
     /// The hashes come first, in a loop of their own: reading each slot right after its hash
     /// made inserting 5M keys take twice as long (fewer misses fit in the CPU's window).

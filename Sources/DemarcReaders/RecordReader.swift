@@ -82,6 +82,7 @@ public struct RawRecord: Sendable {
     public init() {}
 
     /// Prepares the record for reuse with `count` requested fields.
+    ///
     /// Once per record of every reader: what is already empty is left alone (each
     /// `removeAll` is a generic `replaceSubrange` call), and the fields are cleared through one
     /// buffer (one uniqueness check, not one per field): 153 → 134 instructions a record of
