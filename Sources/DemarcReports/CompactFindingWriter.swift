@@ -28,10 +28,7 @@ struct CompactFindingWriter: FindingWriter {
     mutating func beginFinding(rule: String, kind: String, severity: Severity, status: FindingStatus, key: [String],
                                message: String, fixIn: String?, fingerprint: String, firstSeen: String?) {
         writeHead(rule: rule, kind: kind, severity: severity, status: status)
-        for (i, part) in key.enumerated() {
-            if i > 0 { bytes.append(UInt8(ascii: ",")) }
-            JSONWriter.appendQuoted(part, to: &bytes)
-        }
+        writeKey(key)
         writeMessage(message, fixIn: fixIn)
         JSONWriter.appendQuoted(fingerprint, to: &bytes)
         if let firstSeen {
@@ -47,13 +44,8 @@ struct CompactFindingWriter: FindingWriter {
                                message: String, fixIn: String?, fingerprint: SHA256Digest) {
         writeHead(rule: rule, kind: kind, severity: severity, status: status)
         switch key {
-        case .one(let part):
-            JSONWriter.appendQuoted(part, to: &bytes)
-        case .many(let parts):
-            for (i, part) in parts.enumerated() {
-                if i > 0 { bytes.append(UInt8(ascii: ",")) }
-                JSONWriter.appendQuoted(part, to: &bytes)
-            }
+        case .one(let part): JSONWriter.appendQuoted(part, to: &bytes)
+        case .many(let parts): writeKey(parts)
         }
         writeMessage(message, fixIn: fixIn)
         bytes.append(UInt8(ascii: "\""))
@@ -80,6 +72,14 @@ struct CompactFindingWriter: FindingWriter {
             head.append(contentsOf: #","key":["#.utf8)
         }
         bytes.append(contentsOf: head)
+    }
+
+    /// The key's parts, quoted and separated by commas.
+    private mutating func writeKey(_ parts: [String]) {
+        for (i, part) in parts.enumerated() {
+            if i > 0 { bytes.append(UInt8(ascii: ",")) }
+            JSONWriter.appendQuoted(part, to: &bytes)
+        }
     }
 
     /// `],"message":…,"fix_in":…,"fingerprint":`. Most findings of a rule share their message
