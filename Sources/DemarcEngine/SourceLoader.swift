@@ -67,6 +67,7 @@ struct SourceLoader {
         switch def.format {
         case .csv:
             let reader = CSVReader(input: input, options: def.csv)
+            reader.lendsBytes = true   // the sink below copies what it keeps
             return try readRecords(into: table, file: input.displayName, path: input.path, plan: plan) { sink in
                 try reader.read(fields: plan.requests, onChunk: countBytes, sink: sink)
             }
@@ -203,7 +204,7 @@ struct SourceLoader {
                 if recordCount & 4095 == 0 { progress?.setRecords(order, recordCount) }
                 let record = rows.beginRecord()
                 var state = unknownState
-                raw.bytes.withUnsafeBytes { all in
+                raw.withBytes { all in
                     for f in 0..<width {
                         let request = requestOf[f]
                         textRanges[f] = nil
@@ -216,9 +217,16 @@ struct SourceLoader {
                                     if f == keyField { continue }   // stored with the key, below
                                     let (tag, id) = rows.setText(bytes, record: record, field: f)
                                     if f == stateField {
-                                        state = tag == RowStore.internedTag
-                                            ? Self.stateOf(Int(id), field: f, &stateByID, rows, classifier)
-                                            : classifier.classify(value: .text(String(decoding: bytes, as: UTF8.self)))
+                                        // A known id inline: the call passes the row store by
+                                        // value, a copy of it per record from inside this closure.
+                                        let i = Int(id)
+                                        if tag == RowStore.internedTag && i < stateByID.count && stateByID[i] != Int16.min {
+                                            state = stateByID[i]
+                                        } else {
+                                            state = tag == RowStore.internedTag
+                                                ? Self.stateOf(i, field: f, &stateByID, rows, classifier)
+                                                : classifier.classify(value: .text(String(decoding: bytes, as: UTF8.self)))
+                                        }
                                     }
                                     continue
                                 }
@@ -252,7 +260,7 @@ struct SourceLoader {
                 }
                 lines.append(Int32(clamping: raw.line))
                 let plainKey: String? = !plainKeys ? nil : textRanges[keyField].flatMap { r in
-                    raw.bytes.withUnsafeBytes { all in
+                    raw.withBytes { all in
                         let bytes = UnsafeRawBufferPointer(rebasing: all[r])
                         @inline(__always) func plain(_ b: UInt8) -> Bool { b > 0x20 && b < 0x80 }
                         guard plain(bytes[0]), plain(bytes[bytes.count - 1]) else { return nil }
@@ -268,7 +276,7 @@ struct SourceLoader {
                     Self.appendKey(of: raw, record: recordIndex, fields: keyFields, normalizer: normalizer,
                                    &keys, &keyMissing, &missingKeyRaw) { p, f in
                         guard keyIsText[p], let r = textRanges[f] else { return keyText(keyValues[f]) }
-                        let text = raw.bytes.withUnsafeBytes { String(decoding: $0[r], as: UTF8.self) }
+                        let text = raw.withBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[r]), as: UTF8.self) }
                         if f == keyField { keyFieldText = text }
                         return text
                     }
@@ -276,7 +284,7 @@ struct SourceLoader {
                         if keys[keys.count - 1] == text {
                             rows.setKeyText(record: record, field: keyField)
                         } else {
-                            raw.bytes.withUnsafeBytes { _ = rows.setText(UnsafeRawBufferPointer(rebasing: $0[r]), record: record, field: keyField) }
+                            raw.withBytes { _ = rows.setText(UnsafeRawBufferPointer(rebasing: $0[r]), record: record, field: keyField) }
                         }
                     }
                 }
@@ -284,6 +292,8 @@ struct SourceLoader {
                 if classifyRecords { recordState.append(state) }
                 return
             }
+            // The general path reads `raw.bytes` (and keeps malformed records' texts).
+            raw.ownBytes()
             blockRecords += 1
             if blockRecords > blockSize, let onBlock {
                 try onBlock(Self.block(newBlock(), header: header ?? table.header, records: blockRecords - 1,
@@ -389,7 +399,7 @@ struct SourceLoader {
         keys.append(key)
         keyMissing.append(allEmpty)
         if allEmpty, let text = raw.rawText {
-            missingKeyRaw[record] = String(decoding: raw.bytes[text], as: UTF8.self)
+            missingKeyRaw[record] = raw.withBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[text]), as: UTF8.self) }
         }
     }
 

@@ -17,6 +17,11 @@ public final class CSVReader {
     public var chunkSize = DecodedInput.defaultChunkSize
     /// Called with the decoded text of line 1 when it lies before the header line.
     var firstLineHook: ((UnsafeBufferPointer<UInt8>) throws -> Void)?
+    /// When set, a record whose requested fields hold no doubled quotes is handed to the sink
+    /// in the reader's own buffer (`RawRecord.isLent`), not copied into `bytes`: the sink
+    /// reads it through `withBytes` and calls `ownBytes` to use `bytes`. For sinks that keep
+    /// nothing of the record past the call (the engine's loader).
+    public var lendsBytes = false
 
     /// A reader of `input` with `options`.
     public init(input: InputFile, options: CSVOptions) {
@@ -36,6 +41,7 @@ public final class CSVReader {
                                              chunkSize: chunkSize),
                          options: options, displayName: input.displayName)
         run.firstLineHook = firstLineHook
+        run.lendsBytes = lendsBytes
         return try run.read(fields: fields, sink: sink)
     }
 }
@@ -47,6 +53,8 @@ final class CSVRun {
     let options: CSVOptions
     let displayName: String
     var firstLineHook: ((UnsafeBufferPointer<UInt8>) throws -> Void)?
+    /// `CSVReader.lendsBytes`.
+    var lendsBytes = false
     /// The physical line at `window.start`.
     var line = 1
     var lineEnds: LineEnds = []

@@ -78,8 +78,42 @@ public struct RawRecord: Sendable {
     /// The record's own text in `bytes` (CSV: the row as written, decoded), when the reader
     /// keeps it; fingerprints of `missing-key` findings use it (DETAILS.md 25).
     public var rawText: Range<Int>?
+    /// A reader that lends its buffer (`CSVReader.lendsBytes`) leaves `bytes` empty and points
+    /// here instead: the address and length of the record's text in the reader's own buffer,
+    /// valid only while the sink runs. (An address, not a pointer, so the record stays
+    /// `Sendable`; only records that never leave the reading thread borrow.)
+    @usableFromInline var lentAddress = 0
+    @usableFromInline var lentCount = 0
 
     public init() {}
+
+    /// Whether the ranges point into the reader's buffer rather than into `bytes`.
+    public var isLent: Bool { lentAddress != 0 }
+
+    /// Calls `body` with the bytes that the ranges point into: the lent buffer or `bytes`.
+    /// (Inlinable: as a call across modules, its closure copied the loader's row store.)
+    @inlinable @inline(__always)
+    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        if lentAddress != 0 {
+            return try body(UnsafeRawBufferPointer(start: UnsafeRawPointer(bitPattern: lentAddress), count: lentCount))
+        }
+        return try bytes.withUnsafeBytes(body)
+    }
+
+    /// Copies lent bytes into `bytes`, so that `bytes` and every range may be used as usual.
+    public mutating func ownBytes() {
+        guard lentAddress != 0 else { return }
+        bytes = withBytes { Array($0) }
+        lentAddress = 0
+        lentCount = 0
+    }
+
+    /// Points the record's ranges into `count` bytes at `base`, which the reader keeps valid
+    /// until the sink returns.
+    @inline(__always) mutating func lend(_ base: UnsafeRawPointer, count: Int) {
+        lentAddress = Int(bitPattern: base)
+        lentCount = count
+    }
 
     /// Prepares the record for reuse with `count` requested fields.
     ///
@@ -89,7 +123,8 @@ public struct RawRecord: Sendable {
     /// the benchmark's CRM export in callgrind.
     public mutating func reset(fieldCount: Int) {
         line = 0
-        bytes.removeAll(keepingCapacity: true)
+        if !bytes.isEmpty { bytes.removeAll(keepingCapacity: true) }
+        lentAddress = 0
         if fields.count == fieldCount {
             fields.withUnsafeMutableBufferPointer { $0.update(repeating: nil) }
         } else {
@@ -103,7 +138,7 @@ public struct RawRecord: Sendable {
     /// The UTF-8 text of requested field `index`, or nil when absent.
     public func text(_ index: Int) -> String? {
         guard let range = fields[index] else { return nil }
-        return String(decoding: bytes[range], as: UTF8.self)
+        return withBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[range]), as: UTF8.self) }
     }
 
     /// Every match of field `index` (the first, then `moreMatches`), as byte ranges.
