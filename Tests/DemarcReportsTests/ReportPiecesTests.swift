@@ -46,6 +46,44 @@ final class ReportPiecesTests: XCTestCase {
         }
     }
 
+    /// A write that fails stops the report: the error comes through, no piece after it.
+    func testAFailedWriteStopsTheReportWithItsError() throws {
+        struct Full: Error {}
+        let result = try largeResult()
+        let saved = ReportPieces.batch
+        defer { ReportPieces.batch = saved }
+        ReportPieces.batch = 100
+        for failAt in [1, 2, 5] {
+            var written = 0
+            XCTAssertThrowsError(try JSONLinesReport().write(result, options: ReportOptions()) { _ in
+                written += 1
+                if written == failAt { throw Full() }
+            }) { XCTAssertTrue($0 is Full) }
+            XCTAssertEqual(written, failAt)
+        }
+    }
+
+    /// Two batches at a time on two threads: every piece still comes in order, once.
+    func testPiecesComeInOrder() throws {
+        var pieces: [Range<Int>] = []
+        try ReportPieces.inParallel(count: 1_000, batch: 7, render: { range, out in
+            if !range.isEmpty { out = Array("\(range.lowerBound)-\(range.upperBound)".utf8) }
+        }, emit: { piece in
+            let parts = String(decoding: piece, as: UTF8.self).split(separator: "-").compactMap { Int($0) }
+            pieces.append(parts[0]..<parts[1])
+        })
+        XCTAssertEqual(pieces.first?.lowerBound, 0)
+        XCTAssertEqual(pieces.last?.upperBound, 1_000)
+        XCTAssertEqual(pieces.count, 143)
+        for (a, b) in zip(pieces, pieces.dropFirst()) { XCTAssertEqual(a.upperBound, b.lowerBound) }
+    }
+
+    func testNothingToWriteWritesNothing() throws {
+        var emitted = 0
+        try ReportPieces.inParallel(count: 0, render: { _, out in out = [1] }, emit: { _ in emitted += 1 })
+        XCTAssertEqual(emitted, 0)
+    }
+
     func testJSONLinesPiecesEndBetweenLines() throws {
         var pieces: [[UInt8]] = []
         try JSONLinesReport().write(try largeResult(), options: ReportOptions()) { pieces.append($0) }
