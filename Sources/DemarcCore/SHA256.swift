@@ -104,8 +104,10 @@ public struct SHA256Digest: Hashable, Comparable, Sendable {
     public func appendHex(to bytes: inout [UInt8]) {
         var text: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
         withUnsafeMutableBytes(of: &text) { raw in
-            writeHex(to: raw.baseAddress!.assumingMemoryBound(to: UInt8.self))
-            bytes.append(contentsOf: UnsafeRawBufferPointer(raw))
+            let digits = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            writeHex(to: digits)
+            // Typed, not raw: `append(contentsOf:)` of a raw buffer goes byte by byte.
+            bytes.append(contentsOf: UnsafeBufferPointer(start: digits, count: raw.count))
         }
     }
 
