@@ -111,8 +111,8 @@ public struct SHA256Digest: Hashable, Comparable, Sendable {
         }
     }
 
-    /// The 64 hex digits written at `text`.
-    @inline(__always) private func writeHex(to text: UnsafeMutablePointer<UInt8>) {
+    /// The 64 hex digits written at `text` (room for 64 bytes).
+    @inline(__always) public func writeHex(to text: UnsafeMutablePointer<UInt8>) {
         let digits: StaticString = "0123456789abcdef"
         var i = 0
         for w in 0..<4 {

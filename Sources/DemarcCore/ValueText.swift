@@ -38,6 +38,18 @@ extension FixedDecimal {
         withPlainText { bytes.append(contentsOf: $0) }
     }
 
+    /// The most bytes `plainText` can have.
+    public var plainTextLimit: Int { Int(scale) + 24 }
+
+    /// `plainText`'s UTF-8 bytes written at `start` (room for `plainTextLimit`); returns how
+    /// many. Not generic, like `appendPlainText`.
+    public func writePlainText(to start: UnsafeMutablePointer<UInt8>) -> Int {
+        withPlainText { text in
+            if let from = text.baseAddress { start.update(from: from, count: text.count) }
+            return text.count
+        }
+    }
+
     /// `plainText`'s UTF-8 bytes, handed to `body` (reports write them without a `String`).
     public func withPlainText<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         // Digits written backwards into a buffer, the mark after `scale` of them: findings

@@ -7,7 +7,10 @@ import DemarcEngine
 /// and colons) kept as ready bytes instead of being quoted, checked for escapes and laid out
 /// anew. Measured on 416,863 findings (5M records a side): see bench/RESULTS.md.
 struct CompactFindingWriter: FindingWriter {
+    /// The findings written, each whole once `endFinding` has been called.
     var bytes: [UInt8] = []
+    /// The finding being written (`ByteScratch`); it goes to `bytes` at `endFinding`.
+    private var out = ByteScratch()
 
     private var headOf: (rule: String, kind: String, severity: Severity, status: FindingStatus)?
     private var head: [UInt8] = []
@@ -36,12 +39,12 @@ struct CompactFindingWriter: FindingWriter {
         writeHead(rule: rule, kind: kind, severity: severity, status: status)
         writeKey(key)
         writeMessage(message, fixIn: fixIn)
-        JSONWriter.appendQuoted(fingerprint, to: &bytes)
+        JSONWriter.appendQuoted(fingerprint, to: &out)
         if let firstSeen {
-            bytes.append(contentsOf: #","first_seen":"#.utf8)
-            JSONWriter.appendQuoted(firstSeen, to: &bytes)
+            out.append(Array(#","first_seen":"#.utf8))
+            JSONWriter.appendQuoted(firstSeen, to: &out)
         }
-        bytes.append(contentsOf: Self.recordsOpen)
+        out.append(Self.recordsOpen)
         sourceWritten = false
     }
 
@@ -50,13 +53,13 @@ struct CompactFindingWriter: FindingWriter {
                                message: String, fixIn: String?, fingerprint: SHA256Digest) {
         writeHead(rule: rule, kind: kind, severity: severity, status: status)
         switch key {
-        case .one(let part): JSONWriter.appendQuoted(part, to: &bytes)
+        case .one(let part): JSONWriter.appendQuoted(part, to: &out)
         case .many(let parts): writeKey(parts)
         }
         writeMessage(message, fixIn: fixIn)
-        bytes.append(UInt8(ascii: "\""))
-        fingerprint.appendHex(to: &bytes)   // hex digits need no escaping
-        bytes.append(contentsOf: Self.fingerprintEnd)
+        out.append(UInt8(ascii: "\""))
+        out.write(upTo: 64) { fingerprint.writeHex(to: $0); return 64 }   // hex digits need no escaping
+        out.append(Self.fingerprintEnd)
         sourceWritten = false
     }
 
@@ -77,14 +80,14 @@ struct CompactFindingWriter: FindingWriter {
             JSONWriter.appendQuoted(status.rawValue, to: &head)
             head.append(contentsOf: #","key":["#.utf8)
         }
-        bytes.append(contentsOf: head)
+        out.append(head)
     }
 
     /// The key's parts, quoted and separated by commas.
     private mutating func writeKey(_ parts: [String]) {
         for (i, part) in parts.enumerated() {
-            if i > 0 { bytes.append(UInt8(ascii: ",")) }
-            JSONWriter.appendQuoted(part, to: &bytes)
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            JSONWriter.appendQuoted(part, to: &out)
         }
     }
 
@@ -98,7 +101,7 @@ struct CompactFindingWriter: FindingWriter {
             quotedMessage.append(contentsOf: #"],"message":"#.utf8)
             JSONWriter.appendQuoted(message, to: &quotedMessage)
         }
-        bytes.append(contentsOf: quotedMessage)
+        out.append(quotedMessage)
         if fixInOf != .some(fixIn) {
             fixInOf = .some(fixIn)
             fixInBytes.removeAll(keepingCapacity: true)
@@ -106,52 +109,53 @@ struct CompactFindingWriter: FindingWriter {
             if let fixIn { JSONWriter.appendQuoted(fixIn, to: &fixInBytes) } else { fixInBytes.append(contentsOf: "null".utf8) }
             fixInBytes.append(contentsOf: #","fingerprint":"#.utf8)
         }
-        bytes.append(contentsOf: fixInBytes)
+        out.append(fixInBytes)
     }
 
     mutating func beginSource(_ name: String) {
-        if sourceWritten { bytes.append(UInt8(ascii: ",")) }
+        if sourceWritten { out.append(UInt8(ascii: ",")) }
         sourceWritten = true
-        sources.append(name, to: &bytes)
+        sources.append(name, to: &out)
         recordWritten = false
     }
 
     mutating func beginRecord(file: String, line: Int) {
-        if recordWritten { bytes.append(UInt8(ascii: ",")) }
+        if recordWritten { out.append(UInt8(ascii: ",")) }
         recordWritten = true
-        files.append(file, to: &bytes)
-        Self.appendDecimal(line, to: &bytes)
-        bytes.append(contentsOf: Self.valuesOpen)
+        files.append(file, to: &out)
+        Self.appendDecimal(line, to: &out)
+        out.append(Self.valuesOpen)
         valueWritten = false
     }
 
     mutating func value(_ name: String, _ value: Value) {
-        if valueWritten { bytes.append(UInt8(ascii: ",")) }
+        if valueWritten { out.append(UInt8(ascii: ",")) }
         valueWritten = true
-        fields.append(name, to: &bytes)
-        JSONWriter.appendQuoted(value, to: &bytes)
+        fields.append(name, to: &out)
+        JSONWriter.appendQuoted(value, to: &out)
     }
 
     mutating func endRecord(raw: String?) {
-        bytes.append(UInt8(ascii: "}"))
+        out.append(UInt8(ascii: "}"))
         if let raw {
-            bytes.append(contentsOf: #","raw":"#.utf8)
-            JSONWriter.appendQuoted(raw, to: &bytes)
+            out.append(Array(#","raw":"#.utf8))
+            JSONWriter.appendQuoted(raw, to: &out)
         }
-        bytes.append(UInt8(ascii: "}"))
+        out.append(UInt8(ascii: "}"))
     }
 
-    mutating func endSource() { bytes.append(UInt8(ascii: "]")) }
+    mutating func endSource() { out.append(UInt8(ascii: "]")) }
 
     mutating func endFinding() {
-        bytes.append(UInt8(ascii: "}"))
-        bytes.append(UInt8(ascii: "}"))
+        out.append(UInt8(ascii: "}"))
+        out.append(UInt8(ascii: "}"))
+        out.moveAll(to: &bytes)
     }
 
     /// `value` in decimal digits, as `String(value)` spells it.
-    static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+    static func appendDecimal<Out: JSONBytes>(_ value: Int, to bytes: inout Out) {
         if value < 0 {
-            bytes.append(contentsOf: String(value).utf8)
+            for byte in String(value).utf8 { bytes.append(byte) }
             return
         }
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes: any Int's digits
@@ -162,9 +166,8 @@ struct CompactFindingWriter: FindingWriter {
                 buffer[24 - count] = UInt8(ascii: "0") + UInt8(n % 10)
                 n /= 10
             } while n > 0
-            // Typed, not raw: `append(contentsOf:)` of a raw buffer goes byte by byte.
-            bytes.append(contentsOf: UnsafeBufferPointer(start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) + (24 - count),
-                                                         count: count))
+            bytes.appendBytes(UnsafeBufferPointer(start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) + (24 - count),
+                                                  count: count))
         }
     }
 }
@@ -185,23 +188,23 @@ private struct NameCache {
         self.suffix = suffix
     }
 
-    mutating func append(_ text: String, to bytes: inout [UInt8]) {
+    mutating func append(_ text: String, to bytes: inout ByteScratch) {
         // Names come in the same order record after record: the one after the last is tried
         // first.
         if next < texts.count, texts[next] == text {
-            bytes.append(contentsOf: quoted[next])
+            bytes.append(quoted[next])
             next = next + 1 == texts.count ? 0 : next + 1
             return
         }
         for i in texts.indices where texts[i] == text {
-            bytes.append(contentsOf: quoted[i])
+            bytes.append(quoted[i])
             next = i + 1 == texts.count ? 0 : i + 1
             return
         }
         var made = Array(prefix.utf8)
         JSONWriter.appendQuoted(text, to: &made)
         made.append(contentsOf: suffix.utf8)
-        bytes.append(contentsOf: made)
+        bytes.append(made)
         if texts.count < Self.limit {
             texts.append(text)
             quoted.append(made)

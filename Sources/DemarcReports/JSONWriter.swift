@@ -134,13 +134,13 @@ public struct JSONWriter: Sendable {
     private mutating func appendString(_ text: String) { JSONWriter.appendQuoted(text, to: &bytes) }
 
     /// `value`'s result text as a JSON string, appended to `bytes`.
-    static func appendQuoted(_ value: Value, to bytes: inout [UInt8]) {
+    static func appendQuoted<Out: JSONBytes>(_ value: Value, to bytes: inout Out) {
         switch value {
         case .text(let text):
             appendQuoted(text, to: &bytes)
         case .decimal(let decimal):
             bytes.append(UInt8(ascii: "\""))
-            decimal.appendPlainText(to: &bytes)   // digits, mark and sign only
+            bytes.appendPlainText(decimal)   // digits, mark and sign only
             bytes.append(UInt8(ascii: "\""))
         default:
             appendQuoted(value.resultText, to: &bytes)
@@ -148,33 +148,38 @@ public struct JSONWriter: Sendable {
     }
 
     /// `text` as a JSON string, quoted and escaped, appended to `bytes`.
-    static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
+    static func appendQuoted<Out: JSONBytes>(_ text: String, to bytes: inout Out) {
         bytes.append(UInt8(ascii: "\""))
         // Fast path: most values need no escaping and are copied in one go.
         var contiguous = text
         let plain = contiguous.withUTF8 { utf8 -> Bool in
             if JSONWriter.needsEscaping(utf8) { return false }
-            bytes.append(contentsOf: utf8)
+            bytes.appendBytes(utf8)
             return true
         }
         if plain {
             bytes.append(UInt8(ascii: "\""))
             return
         }
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        let hex: StaticString = "0123456789abcdef"
+        @inline(__always) func escaped(_ letter: UInt8) {
+            bytes.append(UInt8(ascii: "\\"))
+            bytes.append(letter)
+        }
         for byte in text.utf8 {
             switch byte {
-            case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
-            case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
-            case 0x0A: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
-            case 0x0D: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
-            case 0x09: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
-            case 0x08: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "b"))
-            case 0x0C: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "f"))
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): escaped(byte)
+            case 0x0A: escaped(UInt8(ascii: "n"))
+            case 0x0D: escaped(UInt8(ascii: "r"))
+            case 0x09: escaped(UInt8(ascii: "t"))
+            case 0x08: escaped(UInt8(ascii: "b"))
+            case 0x0C: escaped(UInt8(ascii: "f"))
             case 0..<0x20, 0x7F:
-                bytes.append(contentsOf: "\\u00".utf8)
-                bytes.append(hex[Int(byte >> 4)])
-                bytes.append(hex[Int(byte & 0x0F)])
+                escaped(UInt8(ascii: "u"))
+                bytes.append(UInt8(ascii: "0"))
+                bytes.append(UInt8(ascii: "0"))
+                bytes.append(hex.utf8Start[Int(byte >> 4)])
+                bytes.append(hex.utf8Start[Int(byte & 0x0F)])
             default: bytes.append(byte)
             }
         }
