@@ -1,3 +1,4 @@
+import Dispatch
 import DemarcCore
 import DemarcReaders
 import DemarcRules
@@ -92,11 +93,15 @@ enum CaseBuilder {
         for (t, table) in tables.enumerated() {
             table.rows.keyTexts.use(caseKeys: store.keys, recordCases: store.recordCases[t])
         }
-        for (t, table) in tables.enumerated() {
+        // Each table on its own, both cores at once (each call writes its own table only):
+        // 43 -> 24 ms at 5M records a side.
+        let recordCases = store.recordCases, caseCount = store.count
+        DispatchQueue.concurrentPerform(iterations: tables.count) { t in
+            let table = tables[t]
             if table.isGrouped {
-                buildGroups(table, recordCases: store.recordCases[t], caseCount: store.count, asOf: asOf, calendar: calendar)
+                buildGroups(table, recordCases: recordCases[t], caseCount: caseCount, asOf: asOf, calendar: calendar)
             } else {
-                assignRecords(table, recordCases: store.recordCases[t], caseCount: store.count)
+                assignRecords(table, recordCases: recordCases[t], caseCount: caseCount)
             }
         }
         return store

@@ -28,7 +28,7 @@ public enum Engine {
         clock.lap("read")
         options.progress?("matching \(tables.reduce(0) { $0 + $1.lines.count }) records")
         let store = CaseBuilder.finish(indexing.finished(), tables: tables, asOf: asOf, calendar: file.calendar)
-        let accounts = RecordAccounting.accounts(store)
+        let accounts = try RecordAccounting.accounts(store)
         try RecordAccounting.verify(accounts, names: tables.map(\.def.name))
         clock.lap("cases")
         options.progress?("checking \(store.count) cases against \(selected.count) rules")

@@ -177,7 +177,7 @@ struct RecordLoad {
     func deallocate() {
         textRanges.deallocate()
         keyValues.deinitialize().deallocate()
-        specs.baseAddress.map { $0.deinitialize(count: plan.specs.count) }
+        if let base = specs.baseAddress { base.deinitialize(count: plan.specs.count) }
         specs.deallocate()
     }
 

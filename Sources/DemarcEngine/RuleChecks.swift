@@ -202,7 +202,7 @@ func joinedText(_ parts: String...) -> String {
         var at = 0
         for var part in parts {
             part.withUTF8 { utf8 in
-                UnsafeMutableBufferPointer(rebasing: buffer[at..<at + utf8.count]).update(fromContentsOf: utf8)
+                _ = UnsafeMutableBufferPointer(rebasing: buffer[at..<at + utf8.count]).update(fromContentsOf: utf8)
                 at += utf8.count
             }
         }

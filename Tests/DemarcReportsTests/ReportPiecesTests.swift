@@ -66,7 +66,7 @@ final class ReportPiecesTests: XCTestCase {
     /// Two batches at a time on two threads: every piece still comes in order, once.
     func testPiecesComeInOrder() throws {
         var pieces: [Range<Int>] = []
-        try ReportPieces.inParallel(count: 1_000, batch: 7, render: { range, out in
+        ReportPieces.inParallel(count: 1_000, batch: 7, render: { range, out in
             if !range.isEmpty { out = Array("\(range.lowerBound)-\(range.upperBound)".utf8) }
         }, emit: { piece in
             let parts = String(decoding: piece, as: UTF8.self).split(separator: "-").compactMap { Int($0) }
@@ -80,7 +80,7 @@ final class ReportPiecesTests: XCTestCase {
 
     func testNothingToWriteWritesNothing() throws {
         var emitted = 0
-        try ReportPieces.inParallel(count: 0, render: { _, out in out = [1] }, emit: { _ in emitted += 1 })
+        ReportPieces.inParallel(count: 0, render: { _, out in out = [1] }, emit: { _ in emitted += 1 })
         XCTAssertEqual(emitted, 0)
     }
 
