@@ -147,7 +147,7 @@ struct RecordLoad {
         // and a state, if any, is decided by one field's value, a well-formed record's texts go
         // from the reader's bytes into the row store, with no `String` or `Value` row between;
         // interned state texts are classified once per distinct text. Other records take the
-        // general path below; both store the same values.
+        // general path in `take`; both store the same values.
         bytePath = derived.isEmpty && directFields.count == width && repeated.allSatisfy { $0 == nil }
             && plan.signRequest.allSatisfy { $0 == nil } && (!classifyRecords || classifier.valueField != nil)
         let stateField = classifyRecords ? classifier.valueField ?? -1 : -1
