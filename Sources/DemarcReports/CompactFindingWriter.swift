@@ -33,6 +33,8 @@ struct CompactFindingWriter: FindingWriter {
     private static let recordsOpen = Array(#","records":{"#.utf8)
     private static let fingerprintEnd = Array(#"","records":{"#.utf8)
     private static let valuesOpen = Array(#","values":{"#.utf8)
+    private static let firstSeenKey = Array(#","first_seen":"#.utf8)
+    private static let rawKey = Array(#","raw":"#.utf8)
 
     mutating func beginFinding(rule: String, kind: String, severity: Severity, status: FindingStatus, key: [String],
                                message: String, fixIn: String?, fingerprint: String, firstSeen: String?) {
@@ -41,7 +43,7 @@ struct CompactFindingWriter: FindingWriter {
         writeMessage(message, fixIn: fixIn)
         JSONWriter.appendQuoted(fingerprint, to: &out)
         if let firstSeen {
-            out.append(Array(#","first_seen":"#.utf8))
+            out.append(Self.firstSeenKey)
             JSONWriter.appendQuoted(firstSeen, to: &out)
         }
         out.append(Self.recordsOpen)
@@ -138,7 +140,7 @@ struct CompactFindingWriter: FindingWriter {
     mutating func endRecord(raw: String?) {
         out.append(UInt8(ascii: "}"))
         if let raw {
-            out.append(Array(#","raw":"#.utf8))
+            out.append(Self.rawKey)
             JSONWriter.appendQuoted(raw, to: &out)
         }
         out.append(UInt8(ascii: "}"))
