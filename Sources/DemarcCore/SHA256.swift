@@ -100,18 +100,8 @@ public struct SHA256Digest: Hashable, Comparable, Sendable {
         }
     }
 
-    /// `hex`'s bytes appended to `bytes`, with no `String` made (jsonl writes one a finding).
-    public func appendHex(to bytes: inout [UInt8]) {
-        var text: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &text) { raw in
-            let digits = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            writeHex(to: digits)
-            // Typed, not raw: `append(contentsOf:)` of a raw buffer goes byte by byte.
-            bytes.append(contentsOf: UnsafeBufferPointer(start: digits, count: raw.count))
-        }
-    }
-
-    /// The 64 hex digits written at `text` (room for 64 bytes).
+    /// The 64 hex digits written at `text` (room for 64 bytes), with no `String` made (jsonl
+    /// writes one a finding).
     @inline(__always) public func writeHex(to text: UnsafeMutablePointer<UInt8>) {
         let digits: StaticString = "0123456789abcdef"
         var i = 0

@@ -29,9 +29,9 @@ final class DayTests: XCTestCase {
         for n in 0...130 {
             let bytes = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
             XCTAssertEqual(bytes.withUnsafeBytes { SHA256.digest($0) }.hex, SHA256.hex(bytes), "\(n) bytes")
-            // The hex digits jsonl appends: the same, after what the buffer held.
-            var appended = Array("[".utf8)
-            bytes.withUnsafeBytes { SHA256.digest($0) }.appendHex(to: &appended)
+            // The hex digits jsonl writes: the same, after what the buffer held.
+            var appended = Array("[".utf8) + [UInt8](repeating: 0, count: 64)
+            appended.withUnsafeMutableBufferPointer { bytes.withUnsafeBytes { SHA256.digest($0) }.writeHex(to: $0.baseAddress! + 1) }
             XCTAssertEqual(String(decoding: appended, as: UTF8.self), "[" + SHA256.hex(bytes), "\(n) bytes")
         }
     }
