@@ -63,7 +63,7 @@ final class ReportPiecesTests: XCTestCase {
         }
     }
 
-    /// Two batches at a time on two threads: every piece still comes in order, once.
+    /// Batches made on two threads: every piece still comes in order, once.
     func testPiecesComeInOrder() throws {
         var pieces: [Range<Int>] = []
         ReportPieces.inParallel(count: 1_000, batch: 7, render: { range, out in
@@ -76,6 +76,51 @@ final class ReportPiecesTests: XCTestCase {
         XCTAssertEqual(pieces.last?.upperBound, 1_000)
         XCTAssertEqual(pieces.count, 143)
         for (a, b) in zip(pieces, pieces.dropFirst()) { XCTAssertEqual(a.upperBound, b.lowerBound) }
+    }
+
+    /// A slow writer: the other thread makes batches ahead until every slot of the ring is
+    /// full, then waits; still every piece comes once, in order.
+    func testASlowWriterGetsEveryPieceInOrder() throws {
+        var next = 0
+        ReportPieces.inParallel(count: 40, batch: 1, render: { range, out in
+            out = [UInt8(range.lowerBound)]
+        }, emit: { piece in
+            XCTAssertEqual(piece, [UInt8(next)])
+            next += 1
+            if next % 8 == 0 { Thread.sleep(forTimeInterval: 0.005) }
+        })
+        XCTAssertEqual(next, 40)
+    }
+
+    /// Batches that take long on either thread: the writer waits for the next one in order.
+    func testSlowBatchesStillComeInOrder() throws {
+        var pieces: [UInt8] = []
+        ReportPieces.inParallel(count: 30, batch: 1, render: { range, out in
+            if range.lowerBound % 3 == 0 { Thread.sleep(forTimeInterval: 0.002) }
+            out = [UInt8(range.lowerBound)]
+        }, emit: { pieces += $0 })
+        XCTAssertEqual(pieces, (0..<30).map { UInt8($0) })
+    }
+
+    /// After a failed write, no batch is made any more once the call has returned.
+    func testNoBatchIsMadeAfterAFailedWriteReturns() throws {
+        struct Full: Error {}
+        final class Count: @unchecked Sendable {
+            let lock = NSLock()
+            var made = 0
+            func add() { lock.lock(); made += 1; lock.unlock() }
+            var value: Int { lock.lock(); defer { lock.unlock() }; return made }
+        }
+        let count = Count()
+        XCTAssertThrowsError(try ReportPieces.inParallel(count: 1_000, batch: 1, render: { range, out in
+            count.add()
+            Thread.sleep(forTimeInterval: 0.0005)
+            out = [1]
+        }, emit: { _ in throw Full() }))
+        let made = count.value
+        XCTAssertLessThanOrEqual(made, 1 + 4 + 2, "at most the ring's slots ahead of the failed write")
+        Thread.sleep(forTimeInterval: 0.01)
+        XCTAssertEqual(count.value, made)
     }
 
     func testNothingToWriteWritesNothing() throws {
