@@ -127,6 +127,8 @@ public enum Engine {
         var perRule: [(String, Int)] = []
         // With `--max-findings`, which drafts are listed; without, all (and no copy of them).
         var listedFlags: [Bool]? = options.maxFindings == nil ? nil : []
+        // Failing findings per severity counted in place: the dictionary per finding hashed.
+        var failing = (error: 0, warning: 0, info: 0)
         for i in order {
             // Fields read in place, not a copy of each draft.
             let severity = drafts[Int(i)].severity, status = drafts[Int(i)].status
@@ -136,7 +138,13 @@ public enum Engine {
             case .warning: summary.warning += 1
             case .info: summary.info += 1
             }
-            if status.counts { summary.failing[severity, default: 0] += 1 }
+            if status.counts {
+                switch severity {
+                case .error: failing.error += 1
+                case .warning: failing.warning += 1
+                case .info: failing.info += 1
+                }
+            }
             switch status {
             case .open: break
             case .baselined: summary.baselined += 1
@@ -149,6 +157,9 @@ public enum Engine {
                 perRule.append((drafts[Int(i)].rule, 1))
             }
             if let limit = options.maxFindings { listedFlags?.append(perRule[perRule.count - 1].1 <= limit) }
+        }
+        for (severity, n) in [(Severity.error, failing.error), (.warning, failing.warning), (.info, failing.info)] where n > 0 {
+            summary.failing[severity] = n
         }
         if let flags = listedFlags { order = order.indices.filter { flags[$0] }.map { order[$0] } }
         summary.byRule = perRule.map { RuleCount(rule: $0.0, count: $0.1) }
