@@ -420,7 +420,7 @@ struct ByteInterner: Sendable {
         let from = Int(starts[id]), to = Int(starts[id + 1])
         guard to - from == text.count else { return false }
         if text.isEmpty { return true }
-        return bytes.withUnsafeBytes { all in memcmp(all.baseAddress! + from, text.baseAddress!, text.count) == 0 }
+        return bytes.withUnsafeBytes { all in ASCIIBytes.equal(all.baseAddress! + from, text.baseAddress!, count: text.count) }
     }
 }
 

@@ -24,4 +24,25 @@ final class ASCIIBytesTests: XCTestCase {
         }
         XCTAssertTrue(ASCIIBytes.isASCII(UnsafeRawBufferPointer(start: nil, count: 0)))
     }
+
+    /// Equal bytes of every length up to 40 compare equal; a difference at any position does not.
+    func testEqualFindsADifferenceAtEveryPosition() {
+        for n in 0...40 {
+            let a = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+            a.withUnsafeBytes { pa in
+                var b = a
+                b.withUnsafeBytes { pb in
+                    XCTAssertTrue(ASCIIBytes.equal(pa.baseAddress ?? UnsafeRawPointer(bitPattern: 8)!,
+                                                   pb.baseAddress ?? UnsafeRawPointer(bitPattern: 8)!, count: n), "\(n)")
+                }
+                for k in 0..<n {
+                    b = a
+                    b[k] ^= 0x20
+                    b.withUnsafeBytes { pb in
+                        XCTAssertFalse(ASCIIBytes.equal(pa.baseAddress!, pb.baseAddress!, count: n), "\(n), byte \(k)")
+                    }
+                }
+            }
+        }
+    }
 }
