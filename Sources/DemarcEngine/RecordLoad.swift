@@ -254,7 +254,7 @@ struct RecordLoad {
                     let bytes = UnsafeRawBufferPointer(rebasing: all[r])
                     @inline(__always) func plain(_ b: UInt8) -> Bool { b > 0x20 && b < 0x80 }
                     guard plain(bytes[0]), plain(bytes[bytes.count - 1]) else { return nil }
-                    return String(decoding: bytes, as: UTF8.self)
+                    return ASCIIBytes.string(bytes)
                 }
             }
             if let plainKey {
@@ -266,7 +266,7 @@ struct RecordLoad {
                 RecordLoad.appendKey(of: raw, record: recordIndex, fields: keyFields, normalizer: normalizer,
                                &keys, &keyMissing, &missingKeyRaw) { p, f in
                     guard keyIsText[p], let r = textRanges[f] else { return keyText(keyValues[f]) }
-                    let text = raw.withBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[r]), as: UTF8.self) }
+                    let text = raw.withBytes { ASCIIBytes.string(UnsafeRawBufferPointer(rebasing: $0[r])) }
                     if f == keyField { keyFieldText = text }
                     return text
                 }

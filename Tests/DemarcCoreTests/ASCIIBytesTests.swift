@@ -45,4 +45,18 @@ final class ASCIIBytesTests: XCTestCase {
             }
         }
     }
+
+    /// The same `String` as `String(decoding:as:)`, invalid or cut sequences included.
+    func testStringRepairsAsDecodingDoes() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = Array("aZ-09 ".utf8) + [0xC3, 0xA4, 0xE2, 0x82, 0xAC, 0xF0, 0x9F, 0x98, 0x80, 0xFF, 0x80, 0xED, 0xA0]
+        for _ in 0..<2_000 {
+            let bytes = (0..<Int.random(in: 0..<40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            bytes.withUnsafeBytes { raw in
+                let made = ASCIIBytes.string(raw), decoded = String(decoding: raw, as: UTF8.self)
+                XCTAssertEqual(made, decoded, "\(bytes)")
+                XCTAssertEqual(Array(made.utf8), Array(decoded.utf8), "\(bytes)")
+            }
+        }
+    }
 }
