@@ -174,6 +174,9 @@ public struct JSONLinesReport: Report {
     /// Makes the report.
     public init() {}
 
+    /// Bytes the writer gathers before it hands them to the batch's buffer.
+    static let handOver = 1 << 16
+
     /// One compact line per listed finding, then the summary line.
     public func render(_ result: RunResult, options: ReportOptions) throws -> [UInt8] {
         try ReportPieces.joined { try write(result, options: options, to: $0) }
@@ -183,11 +186,14 @@ public struct JSONLinesReport: Report {
     public func write(_ result: RunResult, options: ReportOptions, to emit: (inout [UInt8]) throws -> Void) throws {
         let findings = result.findings
         try ReportPieces.inParallel(count: findings.count, render: { range, out in
-            // Room for the batch's lines at once (about 500 bytes a finding at 5M a side).
-            var writer = CompactFindingWriter(capacity: range.count * 512)
+            // Lines gathered in the writer's bytes and handed over 64 KiB at a time: one append
+            // per hundred findings or so, and no second copy of the whole batch in memory.
+            var writer = CompactFindingWriter(capacity: JSONLinesReport.handOver + 4096)
+            out.reserveCapacity(range.count * 512)   // about 500 bytes a finding: no doubling
             for i in range {
                 findings.write(i, to: &writer)
                 writer.endLine()
+                if writer.count >= JSONLinesReport.handOver { writer.moveAll(to: &out) }
             }
             writer.moveAll(to: &out)
         }, emit: emit)
