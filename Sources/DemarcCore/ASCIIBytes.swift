@@ -1,9 +1,12 @@
 /// ASCII runs in UTF-8 bytes, a word at a time: the decoder's hot loop skips them, and keys
 /// that are all ASCII take the key index's fast paths.
 public enum ASCIIBytes {
-    /// Past the whole 8-byte words of ASCII from `i` on, 32 bytes a step (four words, one
-    /// test), then eight: most CSV bytes are ASCII, and the UTF-8 loops run over every byte
-    /// of a file.
+    /// The first byte beyond ASCII from `i` on, found 32 bytes a step (four words, one test),
+    /// then eight; or, with none in the whole 8-byte words, the end of the last of them (fewer
+    /// than eight bytes left). Most CSV bytes are ASCII, and the UTF-8 loops run over every
+    /// byte of a file. (Stopping at the start of the word that held the byte, the loops went
+    /// on a byte at a time, each through this function again: for a name with one umlaut per
+    /// record, most of checking a CRM export's UTF-8.)
     @inlinable @inline(__always)
     public static func wordsEnd(_ p: UnsafePointer<UInt8>, from i: Int, count n: Int) -> Int {
         var i = i
@@ -15,8 +18,8 @@ public enum ASCIIBytes {
             i &+= 32
         }
         while i &+ 8 <= n {
-            let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-            if word & 0x8080_8080_8080_8080 != 0 { break }
+            let high = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) & 0x8080_8080_8080_8080
+            if high != 0 { return i &+ high.trailingZeroBitCount &>> 3 }
             i &+= 8
         }
         return i

@@ -2,7 +2,7 @@ import XCTest
 import DemarcCore
 
 /// The word-at-a-time ASCII scan: one byte beyond ASCII at any offset, in any length, stops it
-/// at the word (or byte, for `isASCII`) that holds it.
+/// at that byte (unless it lies in the last bytes, fewer than a word).
 final class ASCIIBytesTests: XCTestCase {
     func testAByteBeyondASCIIIsFoundAtEveryOffset() {
         for n in 0...70 {
@@ -16,9 +16,15 @@ final class ASCIIBytesTests: XCTestCase {
                 bytes[at] = 0xC3
                 bytes.withUnsafeBufferPointer { p in
                     XCTAssertFalse(ASCIIBytes.isASCII(UnsafeRawBufferPointer(p)), "n \(n), at \(at)")
-                    // The start of the word holding it; past the whole words when it is in the tail.
-                    XCTAssertEqual(ASCIIBytes.wordsEnd(p.baseAddress!, from: 0, count: n), min(at / 8 * 8, n / 8 * 8),
+                    // The byte itself; past the whole words when it is in the tail.
+                    XCTAssertEqual(ASCIIBytes.wordsEnd(p.baseAddress!, from: 0, count: n), at < n / 8 * 8 ? at : n / 8 * 8,
                                    "n \(n), at \(at)")
+                    // From any start before it.
+                    for from in 0...at {
+                        let stop = ASCIIBytes.wordsEnd(p.baseAddress!, from: from, count: n)
+                        XCTAssertEqual(stop, at < from + (n - from) / 8 * 8 ? at : from + (n - from) / 8 * 8,
+                                       "n \(n), at \(at), from \(from)")
+                    }
                 }
             }
         }
