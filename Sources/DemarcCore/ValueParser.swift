@@ -78,6 +78,14 @@ public enum ValueParser {
         return parseDecimal(ByteSpan(bytes: bytes, lo: lo, hi: hi), mark: mark, thousands: thousands)
     }
 
+    /// `parseDecimal(bytes, mark:thousands:)` of a field in the common shape, `-?digits(mark
+    /// digits)?` with at most 18 digits and nothing around them, as the decimal's units and
+    /// scale: no `ParsedValue` and no `Value` made (the loader's step per amount). nil for any
+    /// other text, which `parseDecimal` then decides (the same units and scale for this shape).
+    public static func plainDecimalUnits(_ bytes: UnsafeRawBufferPointer, mark: UInt8) -> (units: Int64, scale: UInt8)? {
+        plainDecimal(ByteSpan(bytes: bytes, lo: 0, hi: bytes.count), mark: mark)
+    }
+
     /// Parses a String's UTF-8 text, as `parse(_:as:)` on bytes does.
     public static func parse(_ text: String, as spec: ValueSpec) -> ParsedValue {
         var copy = text

@@ -39,34 +39,41 @@ extension ValueParser {
     /// The common shape, `-?digits(mark digits)?` with at most 18 digits, read in one pass
     /// straight from memory; nil for anything else (`scanNumber` then decides, and gives the
     /// same units and scale for this shape). In callgrind, `parseDecimal` went from about 420
-    /// to 165 instructions an amount with it.
+    /// to 165 instructions an amount with it; the integer digits and the fraction's in loops of
+    /// their own (no count or mark test per digit), 159 → 110 for the loader's call.
     @inline(__always)
     static func plainDecimal(_ field: ByteSpan, mark: UInt8) -> (units: Int64, scale: UInt8)? {
         let n = field.count
-        guard n <= 20, let base = field.bytes.baseAddress else { return nil }
-        let p = base + field.lo
-        var i = 0
-        let negative = p.load(as: UInt8.self) == UInt8(ascii: "-")
-        if negative { i = 1 }
+        guard n > 0, n <= 20, let base = field.bytes.baseAddress else { return nil }
+        let p = (base + field.lo).assumingMemoryBound(to: UInt8.self)
+        let negative = p[0] == UInt8(ascii: "-")
+        var i = negative ? 1 : 0
+        let integerStart = i
         var units: Int64 = 0
-        var digits = 0
-        var scale = -1   // no mark yet
         while i < n {
-            let c = p.load(fromByteOffset: i, as: UInt8.self)
-            let d = c &- UInt8(ascii: "0")
-            if d < 10 {
-                units = units &* 10 &+ Int64(d)
-                digits &+= 1
-                if scale >= 0 { scale &+= 1 }
-            } else if c == mark && scale < 0 && digits > 0 {
-                scale = 0
-            } else {
-                return nil
-            }
+            let d = p[i] &- UInt8(ascii: "0")
+            if d >= 10 { break }
+            units = units &* 10 &+ Int64(d)
             i &+= 1
         }
-        guard digits > 0, digits <= 18, scale != 0 else { return nil }
-        return (negative ? 0 &- units : units, UInt8(max(scale, 0)))
+        let integerDigits = i &- integerStart
+        guard integerDigits > 0 else { return nil }
+        var scale = 0
+        if i < n {
+            guard p[i] == mark else { return nil }
+            i &+= 1
+            let fractionStart = i
+            while i < n {
+                let d = p[i] &- UInt8(ascii: "0")
+                guard d < 10 else { return nil }
+                units = units &* 10 &+ Int64(d)
+                i &+= 1
+            }
+            scale = i &- fractionStart
+            guard scale > 0 else { return nil }
+        }
+        guard integerDigits &+ scale <= 18 else { return nil }
+        return (negative ? 0 &- units : units, UInt8(scale))
     }
 
     enum NumberScan {

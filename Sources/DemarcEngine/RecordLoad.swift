@@ -221,6 +221,16 @@ struct RecordLoad {
                                 continue
                             }
                         } else {
+                            if isDecimal[f], let (units, scale) = ValueParser.plainDecimalUnits(bytes, mark: decimalMarks[f].0) {
+                                // An amount as exports write it: straight into the row store.
+                                rows.setDecimal(units: units, scale: scale, record: record, field: f)
+                                if isKeyPart[f] || f == stateField {
+                                    let v = Value.decimal(FixedDecimal(units: units, scale: scale))
+                                    if isKeyPart[f] { keyValues[f] = v }
+                                    if f == stateField { state = classifier.classify(value: v) }
+                                }
+                                continue
+                            }
                             let parsed = isDecimal[f]
                                 ? ValueParser.parseDecimal(bytes, mark: decimalMarks[f].0, thousands: decimalMarks[f].1)
                                 : ValueParser.parse(bytes, as: specs[f])

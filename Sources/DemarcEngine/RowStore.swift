@@ -106,6 +106,17 @@ struct RowStore: @unchecked Sendable {
         if tag == RowStore.wideDecimalTag, case .decimal(let d) = value { wide.append(Int64(d.scale)) }
     }
 
+    /// Sets a field of the current record to the decimal `units` × 10^-`scale`: `set` of that
+    /// `.decimal`, without the `Value`.
+    @inline(__always) mutating func setDecimal(units: Int64, scale: UInt8, record: Int, field: Int) {
+        if scale <= RowStore.maxTagScale {
+            store(RowStore.decimalTag &+ scale, units, record: record, field: field)
+        } else {
+            store(RowStore.wideDecimalTag, units, record: record, field: field)
+            wide.append(Int64(scale))
+        }
+    }
+
     /// Sets a text field of the current record from its UTF-8 bytes (not empty); returns the
     /// tag and payload stored (`internedTag` and the text's id while the field interns).
     @inline(__always) @discardableResult

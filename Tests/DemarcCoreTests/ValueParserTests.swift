@@ -125,4 +125,33 @@ final class ValueParserTests: XCTestCase {
         XCTAssertEqual(Value.duration(1500).resultText, "1500ms")
         XCTAssertEqual(Value.duration(-2 * 86_400_000).resultText, "-2d")
     }
+
+    /// The loader's shortcut for amounts gives what `parseDecimal` gives, or leaves the text to it.
+    func testPlainDecimalUnitsAgreeWithParseDecimal() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = Array("0123456789.,- +e".utf8)
+        let fixed = ["0", "-0", "12.50", "-3.1", "1.", ".5", "-", "", "999999999999999999", "9999999999999999999",
+                     "1,5", " 1.5", "1.5 ", "1.2.3", "--1", "12.345678901234567"]
+        let random = (0..<5_000).map { _ in
+            String(decoding: (0..<Int.random(in: 0..<22, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! },
+                   as: UTF8.self)
+        }
+        for text in fixed + random {
+            for (mark, thousands) in [(UInt8(ascii: "."), UInt8?.none), (UInt8(ascii: ","), UInt8(ascii: "."))] {
+                let bytes = Array(text.utf8)
+                bytes.withUnsafeBytes { raw in
+                    let full = ValueParser.parseDecimal(raw, mark: mark, thousands: thousands)
+                    if let (units, scale) = ValueParser.plainDecimalUnits(raw, mark: mark) {
+                        XCTAssertEqual(full, .value(.decimal(FixedDecimal(units: units, scale: scale))), "'\(text)'")
+                        // The general scan reads the same number from it.
+                        guard case .number(let u, let s) = ValueParser.scanNumber(ByteSpan(bytes: raw, lo: 0, hi: raw.count),
+                                                                                mark: mark, thousands: thousands) else {
+                            return XCTFail("'\(text)': the general scan rejects it")
+                        }
+                        XCTAssertEqual(FixedDecimal(units: u, scale: s), FixedDecimal(units: units, scale: scale), "'\(text)'")
+                    }
+                }
+            }
+        }
+    }
 }
