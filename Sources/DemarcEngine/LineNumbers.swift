@@ -14,14 +14,35 @@ struct LineNumbers: Sendable {
     private var flat: [Int32] = []
     private var isFlat = false
     private(set) var count = 0
+    /// The line the next record has if it continues the last run (with a step set), else a
+    /// value no line has: the common case is one comparison, inline, instead of reading the
+    /// last run from three arrays in a call (1.8% of reading the benchmark's CRM file).
+    private var expected: Int64 = -1
 
     init() {}
 
     var isEmpty: Bool { count == 0 }
 
     /// Appends the line of the next record.
-    mutating func append(_ line: Int32) {
-        defer { count += 1 }
+    @inline(__always) mutating func append(_ line: Int32) {
+        if Int64(line) == expected {
+            count += 1
+            expected &+= Int64(steps[steps.count - 1])
+            return
+        }
+        appendSlowly(line)
+    }
+
+    @inline(never) private mutating func appendSlowly(_ line: Int32) {
+        defer {
+            count += 1
+            // Within a run whose step is known, the next record's line follows from it.
+            if !isFlat, let k = starts.indices.last, count - Int(starts[k]) >= 2 {
+                expected = Int64(line) &+ Int64(steps[k])
+            } else {
+                expected = -1
+            }
+        }
         if isFlat { flat.append(line); return }
         if let k = starts.indices.last {
             let offset = Int32(truncatingIfNeeded: count) &- starts[k]

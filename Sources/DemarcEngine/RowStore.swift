@@ -204,6 +204,9 @@ struct RowStore: @unchecked Sendable {
     }
 
     @inline(__always) private mutating func encodeText(_ bytes: UnsafeRawBufferPointer, field f: Int) -> (UInt8, Int64) {
+        // A text seen before, found without a mutating access (whose uniqueness check of the
+        // interners showed per field in profiles); a new one is added below.
+        if let id = interners[f].find(bytes) { return (RowStore.internedTag, Int64(id)) }
         if let id = interners[f].intern(bytes) { return (RowStore.internedTag, Int64(id)) }
         return (RowStore.arenaTag, arena.append(bytes))
     }
@@ -366,6 +369,27 @@ struct ByteInterner: Sendable {
     /// texts crafted to collide can cause.
     private static let maxProbes = 64
     private static let seed = UInt64.random(in: .min ... .max)
+
+    /// The id of `text` if it is interned (nil when new, or once the field is saturated).
+    @inline(__always) func find(_ text: UnsafeRawBufferPointer) -> Int32? {
+        if saturated { return nil }
+        let known = texts.count
+        if known <= 8 {
+            for id in 0..<known where equals(id, text) { return Int32(id) }
+            return nil
+        }
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: KeyIndex.hash(text, seed: ByteInterner.seed)) & mask
+        var probes = 0
+        while probes <= ByteInterner.maxProbes {
+            let entry = slots[i]
+            if entry == 0 { return nil }
+            if equals(Int(entry - 1), text) { return entry - 1 }
+            probes += 1
+            i = (i + 1) & mask
+        }
+        return nil
+    }
 
     /// The id of `text`, adding it when new; nil once the field is saturated.
     @inline(__always) mutating func intern(_ text: UnsafeRawBufferPointer) -> Int32? {
