@@ -31,6 +31,11 @@ final class LineNumbersTests: XCTestCase {
         }
         check(irregular, "records of any length (kept one by one)")
         check(irregular.prefix(70) + Array(1000...3000), "one by one, then plain")
+        // Steps of 0 and below, and lines at the top of the range (the next line would not fit).
+        check([5, 5, 5, 5, 6, 7, 7, 7], "repeated lines")
+        check([10, 8, 6, 4, 2, 3, 4], "descending, then ascending")
+        check(Array((Int32.max - 40)...Int32.max) + [1, 2, 3], "up to the largest line, then again from 1")
+        check([1, 2, 3, 5, 7, 9, 10, 11, 13], "steps changing after each run's second record")
     }
 
     func testBitListKeepsEveryFlag() {
