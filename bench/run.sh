@@ -41,9 +41,14 @@ timings=$bench/out/timings.tsv
 
 # measure N TOOL CMD...: runs CMD under /usr/bin/time, appends "N TOOL seconds KiB".
 # demarc exits 1 when it has findings; anything above 1 is a failure.
+# Each run starts with nothing left to write back from the run before (`sync`, not timed): the
+# kernel wrote the last run's 200 MB of jsonl out during the next run, on the same two cores,
+# and a file replaced while its pages were still dirty stalled the run that replaced it
+# (0.3-1.1 s at 5M; bench/RESULTS.md, tenth session).
 measure() {
     local n=$1 tool=$2; shift 2
     local t=$bench/out/time.txt status=0
+    sync
     /usr/bin/time -f '%e %M' -o "$t" "$@" > /dev/null || status=$?
     if [ $status -gt 1 ]; then
         echo "run.sh: $tool failed (exit $status): $*" >&2; cat "$t" >&2; return 1
