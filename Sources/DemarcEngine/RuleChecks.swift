@@ -333,8 +333,27 @@ struct SharedTexts {
     private var hits = 0
     private var gaveUp = false
 
+    /// The text returned last: a rule's default message is one `String` from case to case
+    /// (`DefaultMessages`), found again by its bits without hashing it per finding.
+    private var last = ""
+
     mutating func shared(_ text: String) -> String {
         if gaveUp || text.utf8.count <= 15 { return text }
+        if SharedTexts.sameBits(text, last) { return last }
+        let result = lookUp(text)
+        last = result
+        return result
+    }
+
+    /// Whether two strings have the same bits: the same storage (or the same small string).
+    @inline(__always) private static func sameBits(_ a: String, _ b: String) -> Bool {
+        withUnsafeBytes(of: a) { x in withUnsafeBytes(of: b) { y in
+            x.load(as: UInt64.self) == y.load(as: UInt64.self)
+                && x.load(fromByteOffset: 8, as: UInt64.self) == y.load(fromByteOffset: 8, as: UInt64.self)
+        } }
+    }
+
+    private mutating func lookUp(_ text: String) -> String {
         let full = texts.count >= SharedTexts.limit
         if full {
             lookups += 1
