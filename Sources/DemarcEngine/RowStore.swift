@@ -370,50 +370,47 @@ struct ByteInterner: Sendable {
     private static let maxProbes = 64
     private static let seed = UInt64.random(in: .min ... .max)
 
-    /// The id of `text` if it is interned (nil when new, or once the field is saturated).
+    /// The id of `text` if it is interned (nil when new, or once the field is saturated): no
+    /// mutating access for the texts a field repeats.
     @inline(__always) func find(_ text: UnsafeRawBufferPointer) -> Int32? {
-        if saturated { return nil }
-        let known = texts.count
-        if known <= 8 {
-            for id in 0..<known where equals(id, text) { return Int32(id) }
-            return nil
-        }
-        let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: KeyIndex.hash(text, seed: ByteInterner.seed)) & mask
-        var probes = 0
-        while probes <= ByteInterner.maxProbes {
-            let entry = slots[i]
-            if entry == 0 { return nil }
-            if equals(Int(entry - 1), text) { return entry - 1 }
-            probes += 1
-            i = (i + 1) & mask
-        }
-        return nil
+        saturated ? nil : place(text).id
     }
 
     /// The id of `text`, adding it when new; nil once the field is saturated.
     @inline(__always) mutating func intern(_ text: UnsafeRawBufferPointer) -> Int32? {
         if saturated { return nil }
+        var found = place(text)
+        if let id = found.id { return id }
+        if found.probesRanOut { saturate(); return nil }
+        // Few distinct texts (currencies, states): comparing beats hashing.
+        if texts.count < 8 { return add(text, slot: nil) }
+        if slots.isEmpty {
+            rehash(capacity: 32)
+            found = place(text)
+        }
+        guard let slot = found.slot, texts.count < RowStore.internLimit else { saturate(); return nil }
+        return add(text, slot: slot)
+    }
+
+    /// Where `text` is: its id; or the empty slot where it would go (nil while the few texts are
+    /// compared one by one, with no slots yet); or that the probes ran out.
+    @inline(__always) private func place(_ text: UnsafeRawBufferPointer) -> (id: Int32?, slot: Int?, probesRanOut: Bool) {
         let known = texts.count
         if known <= 8 {
-            // Few distinct texts (currencies, states): comparing beats hashing.
-            for id in 0..<known where equals(id, text) { return Int32(id) }
-            if known < 8 { return add(text, slot: nil) }
+            for id in 0..<known where equals(id, text) { return (Int32(id), nil, false) }
+            if slots.isEmpty { return (nil, nil, false) }
         }
-        if slots.isEmpty { rehash(capacity: 32) }
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: KeyIndex.hash(text, seed: ByteInterner.seed)) & mask
         var probes = 0
         while true {
             let entry = slots[i]
-            if entry == 0 { break }
-            if equals(Int(entry - 1), text) { return entry - 1 }
+            if entry == 0 { return (nil, i, false) }
+            if equals(Int(entry - 1), text) { return (entry - 1, nil, false) }
             probes += 1
-            if probes > ByteInterner.maxProbes { saturate(); return nil }
+            if probes > ByteInterner.maxProbes { return (nil, nil, true) }
             i = (i + 1) & mask
         }
-        if texts.count >= RowStore.internLimit { saturate(); return nil }
-        return add(text, slot: i)
     }
 
     private mutating func add(_ text: UnsafeRawBufferPointer, slot: Int?) -> Int32 {

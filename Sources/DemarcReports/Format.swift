@@ -57,7 +57,8 @@ public enum ReportPieces {
     ///
     /// Each thread takes the next batch when it is free (`PieceRing`); this one writes what is
     /// ready first. Two batches at a time, written once both were made, left the other thread
-    /// idle while this one wrote: a quarter of the report phase at 5M records a side.
+    /// idle while this one wrote (in `perf` at 5M records a side, a quarter to a half of its
+    /// time in the report phase).
     public static func inParallel(count: Int, batch: Int = ReportPieces.batch,
                                   render: @escaping @Sendable (Range<Int>, inout [UInt8]) -> Void,
                                   emit: (inout [UInt8]) throws -> Void) rethrows {
@@ -74,8 +75,8 @@ public enum ReportPieces {
             return
         }
         // A worker of the pool that ran the engine's parallel steps (a thread of its own, with
-        // an allocator arena of its own, held 10 MiB more at the peak of a 1M run). The ring
-        // never waits for a helper that has not started.
+        // an allocator arena of its own, held about 5 MiB more at the peak of a 1M run). The
+        // ring never waits for a helper that has not started.
         DispatchQueue.global().async { ring.help() }
         do {
             try ring.drive(emit)
