@@ -193,20 +193,24 @@ public struct JSONWriter: Sendable {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         @inline(__always) func hasByteBelow(_ x: UInt64, _ n: UInt64) -> Bool { (x &- n &* ones) & ~x & highs != 0 }
         @inline(__always) func hasByte(_ x: UInt64, _ b: UInt64) -> Bool { hasByteBelow(x ^ (b &* ones), 1) }
+        @inline(__always) func special(_ x: UInt64) -> Bool {
+            hasByteBelow(x, 0x20) || hasByte(x, 0x22) || hasByte(x, 0x5C) || hasByte(x, 0x7F)
+        }
         guard let base = utf8.baseAddress else { return false }
         let raw = UnsafeRawPointer(base)
         let n = utf8.count
+        if n < 8 {
+            // A short text (a currency, a state) as one word, padded with letters: no byte loop.
+            var x: UInt64 = 0x6161_6161_6161_6161
+            withUnsafeMutableBytes(of: &x) { $0.baseAddress!.copyMemory(from: raw, byteCount: n) }
+            return special(x)
+        }
         var i = 0
         while i &+ 8 <= n {
-            let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            if hasByteBelow(x, 0x20) || hasByte(x, 0x22) || hasByte(x, 0x5C) || hasByte(x, 0x7F) { return true }
+            if special(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) { return true }
             i &+= 8
         }
-        while i < n {
-            let byte = utf8[i]
-            if byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F { return true }
-            i &+= 1
-        }
-        return false
+        // The tail as the last word, overlapping bytes already tested.
+        return i < n && special(raw.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self))
     }
 }

@@ -59,4 +59,23 @@ final class ByteScratchTests: XCTestCase {
             XCTAssertEqual(moved, array, "\(value)")
         }
     }
+
+    /// JSON's escaping test, a word at a time, against a byte loop: every length up to 40, a
+    /// special byte (control, quote, backslash, DEL) at every position, and bytes beyond ASCII.
+    func testNeedsEscapingFindsEverySpecialByte() {
+        func reference(_ bytes: [UInt8]) -> Bool { bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F } }
+        for n in 0...40 {
+            let plain = (0..<n).map { [UInt8(ascii: "a"), 0xC3, 0xA4, UInt8(ascii: "-"), 0xFF, 0x80][$0 % 6] }
+            plain.withUnsafeBufferPointer { XCTAssertFalse(JSONWriter.needsEscaping($0), "n \(n)") }
+            for at in 0..<n {
+                for special: UInt8 in [0x00, 0x0A, 0x1F, 0x22, 0x5C, 0x7F, 0x20, 0x21, 0x5B, 0x7E] {
+                    var bytes = plain
+                    bytes[at] = special
+                    bytes.withUnsafeBufferPointer {
+                        XCTAssertEqual(JSONWriter.needsEscaping($0), reference(bytes), "n \(n), at \(at), byte \(special)")
+                    }
+                }
+            }
+        }
+    }
 }
