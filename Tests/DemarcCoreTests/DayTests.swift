@@ -34,5 +34,15 @@ final class DayTests: XCTestCase {
             appended.withUnsafeMutableBufferPointer { bytes.withUnsafeBytes { SHA256.digest($0) }.writeHex(to: $0.baseAddress! + 1) }
             XCTAssertEqual(String(decoding: appended, as: UTF8.self), "[" + SHA256.hex(bytes), "\(n) bytes")
         }
+        // Every digit in every place: the digits eight at a time against `String(radix:)`.
+        let words: [UInt64] = [0x0123_4567_89AB_CDEF, 0xFEDC_BA98_7654_3210, 0, .max, 0xA0A0_0A0A_9F9F_F9F9]
+        for (i, w) in words.enumerated() {
+            let digest = SHA256Digest(w, words[(i + 1) % words.count], words[(i + 2) % words.count], words[(i + 3) % words.count])
+            let expected = [digest.a, digest.b, digest.c, digest.d].map { word -> String in
+                let digits = String(word, radix: 16)
+                return String(repeating: "0", count: 16 - digits.count) + digits
+            }.joined()
+            XCTAssertEqual(digest.hex, expected)
+        }
     }
 }
