@@ -102,6 +102,7 @@ public struct SHA256Digest: Hashable, Comparable, Sendable {
 
     /// The 64 hex digits written at `text` (room for 64 bytes), with no `String` made (jsonl
     /// writes one a finding).
+    ///
     /// Eight digits a step: the nibbles of 32 bits spread to a byte each and turned into
     /// digits together (a digit at a time took about 310 instructions a digest).
     @inline(__always) public func writeHex(to text: UnsafeMutablePointer<UInt8>) {

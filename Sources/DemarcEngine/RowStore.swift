@@ -96,18 +96,20 @@ struct RowStore: @unchecked Sendable {
 
     /// Sets a field of the current record (`record`: `beginRecord`'s) to `value`.
     @inline(__always) mutating func set(_ value: Value, record: Int, field: Int) {
-        if case .text(var s) = value {
+        switch value {
+        case .text(var s):
             let (tag, payload) = s.withUTF8 { encodeText(UnsafeRawBufferPointer($0), field: field) }
             store(tag, payload, record: record, field: field)
-            return
+        case .decimal(let d):
+            setDecimal(units: d.units, scale: d.scale, record: record, field: field)
+        default:
+            let (tag, payload) = encode(value)
+            store(tag, payload, record: record, field: field)
         }
-        let (tag, payload) = encode(value)
-        store(tag, payload, record: record, field: field)
-        if tag == RowStore.wideDecimalTag, case .decimal(let d) = value { wide.append(Int64(d.scale)) }
     }
 
-    /// Sets a field of the current record to the decimal `units` × 10^-`scale`: `set` of that
-    /// `.decimal`, without the `Value`.
+    /// Sets a field of the current record to the decimal `units` × 10^-`scale` (`set` of a
+    /// `.decimal` comes here; the loader calls it without making the `Value`).
     @inline(__always) mutating func setDecimal(units: Int64, scale: UInt8, record: Int, field: Int) {
         if scale <= RowStore.maxTagScale {
             store(RowStore.decimalTag &+ scale, units, record: record, field: field)
@@ -199,7 +201,7 @@ struct RowStore: @unchecked Sendable {
         } else {
             tags[r] = tag | RowStore.wideFlag
             payloads[r] = UInt32(truncatingIfNeeded: wide.count)
-            wide.append(payload)   // a wide decimal's scale follows (`set`)
+            wide.append(payload)   // a wide decimal's scale follows (`setDecimal`)
         }
     }
 
@@ -214,10 +216,7 @@ struct RowStore: @unchecked Sendable {
     private func encode(_ value: Value) -> (UInt8, Int64) {
         switch value {
         case .unknown: return (RowStore.unknownTag, 0)
-        case .text: return (RowStore.unknownTag, 0)   // `set` stores texts
-        case .decimal(let d):
-            if d.scale <= RowStore.maxTagScale { return (RowStore.decimalTag &+ d.scale, d.units) }
-            return (RowStore.wideDecimalTag, d.units)   // the scale follows in `wide`
+        case .text, .decimal: return (RowStore.unknownTag, 0)   // `set` stores texts and decimals
         case .integer(let i): return (RowStore.integerTag, i)
         case .date(let d): return (RowStore.dateTag, Int64(d.daysSinceEpoch))
         case .datetime(let t): return (RowStore.datetimeTag, t.millisSinceEpoch)

@@ -64,15 +64,14 @@ public enum ReportPieces {
                                   emit: (inout [UInt8]) throws -> Void) rethrows {
         guard count > 0 else { return }
         let batch = max(1, batch)
-        let batches = (count + batch - 1) / batch
-        let ring = PieceRing(batches: batches) { i, out in
-            render(i * batch..<min(count, (i + 1) * batch), &out)
-        }
-        if batches == 1 {
+        if count <= batch {
             var out: [UInt8] = []
-            ring.render(0, &out)
+            render(0..<count, &out)
             if !out.isEmpty { try emit(&out) }
             return
+        }
+        let ring = PieceRing(batches: (count + batch - 1) / batch) { i, out in
+            render(i * batch..<min(count, (i + 1) * batch), &out)
         }
         // A worker of the pool that ran the engine's parallel steps (a thread of its own, with
         // an allocator arena of its own, held about 5 MiB more at the peak of a 1M run). The

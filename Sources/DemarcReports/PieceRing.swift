@@ -34,9 +34,6 @@ final class PieceRing: @unchecked Sendable {
         ready = Array(repeating: false, count: PieceRing.slots)
     }
 
-    /// Makes batch `i` into `out` (no ring involved: a report of one batch).
-    func render(_ i: Int, _ out: inout [UInt8]) { make(i, &out) }
-
     /// Takes the next batch to make if its slot is free (under the lock).
     private func claim() -> (index: Int, buffer: [UInt8])? {
         guard !stopped, nextMade < batches, nextMade < nextWritten + PieceRing.slots else { return nil }
