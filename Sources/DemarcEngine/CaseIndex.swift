@@ -535,5 +535,8 @@ struct RecordCases: RandomAccessCollection, ExpressibleByArrayLiteral, Equatable
         identity >= 0 ? Int32(truncatingIfNeeded: record) : cases[record]
     }
 
+    /// The case numbers as an array (empty for an identity).
+    var numbers: [Int32] { cases }
+
     static func == (a: RecordCases, b: RecordCases) -> Bool { a.elementsEqual(b) }
 }

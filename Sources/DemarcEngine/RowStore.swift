@@ -1,3 +1,4 @@
+import CHints
 import DemarcCore
 import Foundation
 
@@ -136,6 +137,20 @@ struct RowStore: @unchecked Sendable {
     /// Sets a field of the current record to unknown.
     @inline(__always) mutating func setUnknown(record: Int, field: Int) {
         store(RowStore.unknownTag, 0, record: record, field: field)
+    }
+
+    /// Where this store's records lie, for prefetching them (`RowLines`); `held` keeps the key
+    /// arrays it points into alive and unchanged while the caller holds it.
+    func lines() -> (lines: RowLines, held: KeyArrays) {
+        let copy = UnsafeMutableBufferPointer<ChunkColumn>.allocate(capacity: max(1, columns.count))
+        _ = copy.initialize(from: columns)
+        let held = keyTexts.arrays()
+        let keys = held.records.isEmpty ? held.caseKeys : held.records
+        let lines = RowLines(width: width, count: count, columns: copy,
+                             keys: keys.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) },
+                             keyCount: held.records.isEmpty ? held.recordCases.count : held.records.count,
+                             cases: held.cases.isEmpty ? nil : held.cases.withUnsafeBufferPointer { UnsafePointer($0.baseAddress) })
+        return (lines, held)
     }
 
     /// The interned text with `id` of `field`.
@@ -299,10 +314,68 @@ final class KeyTexts: @unchecked Sendable {
 
     /// The key of a record whose key field is stored as `keyTag` (it has one).
     func text(record: Int) -> String { key(record: record) ?? "" }
+
+    /// The key arrays as they are now (`RowStore.lines()`).
+    func arrays() -> KeyArrays {
+        KeyArrays(records: records, caseKeys: caseKeys, recordCases: recordCases,
+                  cases: records.isEmpty && !recordCases.isIdentity ? recordCases.numbers : [])
+    }
 }
 
-/// One field's values in one chunk of a `RowStore`: two bytes a record (`narrow`) until a value
-/// needs more, then a tag byte and a 4-byte payload a record (`tags`, `payloads`).
+/// A table's key arrays, held by whoever reads them through `RowLines`' plain pointers: a held
+/// array is neither freed nor changed in place.
+struct KeyArrays {
+    let records: [String]
+    let caseKeys: [String]
+    let recordCases: RecordCases
+    /// Each record's case number (empty when by record, or record r is case r).
+    let cases: [Int32]
+}
+
+/// Where a store's records lie (`RowStore.lines()`): a copy of its column pointers, and the
+/// addresses of its keys (in arrays the owner holds: `KeyArrays`). Plain values, so that a
+/// report asking for a finding's rows ahead (`DraftFindings.prefetch`) retains nothing: through
+/// the store itself, the retains and releases of its arrays, made by two threads at once, cost
+/// more than the prefetch saved. The owner frees it (`free`).
+struct RowLines {
+    let width: Int
+    let count: Int
+    let columns: UnsafeMutableBufferPointer<ChunkColumn>
+    let keys: UnsafeRawPointer?
+    let keyCount: Int
+    /// Each record's case number, when keys are by case and record r is not case r.
+    let cases: UnsafePointer<Int32>?
+
+    /// Asks for the cache lines that reading every field of `record` touches, and for its key
+    /// or, where keys are by case, for its case number (`prefetchKey` then asks for the key).
+    @inline(__always) func prefetch(record: Int) {
+        guard record < count else { return }
+        let base = (record >> RowStore.chunkShift) &* width
+        let r = record & (RowStore.chunkRecords - 1)
+        for f in 0..<width {
+            let column = columns[base &+ f]
+            if let narrow = column.narrow { demarc_prefetch(narrow + r) }
+            if let tags = column.tags { demarc_prefetch(tags + r) }
+            if let payloads = column.payloads { demarc_prefetch(payloads + r) }
+        }
+        guard record < keyCount, let keys else { return }
+        if let cases {
+            demarc_prefetch(cases + record)
+        } else {
+            demarc_prefetch(keys + record &* MemoryLayout<String>.stride)
+        }
+    }
+
+    /// Asks for the key of `record` where keys are by case, reading its case number (asked for
+    /// by `prefetch` some findings before).
+    @inline(__always) func prefetchKey(record: Int) {
+        guard record < keyCount, let keys, let cases else { return }
+        demarc_prefetch(keys + Int(cases[record]) &* MemoryLayout<String>.stride)
+    }
+
+    func free() { columns.deallocate() }
+}
+
 struct ChunkColumn {
     var narrow: UnsafeMutablePointer<UInt16>?
     var tags: UnsafeMutablePointer<UInt8>?

@@ -66,7 +66,7 @@ public struct CSVReport: Report {
         init(_ result: RunResult) {
             var writer = LayoutWriter(sources: result.sources.map { Source(name: $0.name) })
             let findings = result.findings
-            for i in findings.indices { findings.write(i, to: &writer) }
+            findings.write(findings.indices, to: &writer)
             sources = writer.sources
         }
     }

@@ -55,7 +55,7 @@ public struct JSONReport: Report {
             var lane = base.detached(afterElement: range.lowerBound > 0)
             swap(&lane.bytes, &out)
             JSONFindingWriter.using(&lane) { writer in
-                for i in range { findings.write(i, to: &writer) }
+                findings.write(range, to: &writer)
             }
             swap(&lane.bytes, &out)
         }, emit: emit)
@@ -190,8 +190,7 @@ public struct JSONLinesReport: Report {
             // per hundred findings or so, and no second copy of the whole batch in memory.
             var writer = CompactFindingWriter(capacity: JSONLinesReport.handOver + 4096)
             out.reserveCapacity(range.count * 512)   // about 500 bytes a finding: no doubling
-            for i in range {
-                findings.write(i, to: &writer)
+            findings.write(range, to: &writer) { writer in
                 writer.endLine()
                 if writer.count >= JSONLinesReport.handOver { writer.moveAll(to: &out) }
             }

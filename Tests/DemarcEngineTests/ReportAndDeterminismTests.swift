@@ -52,6 +52,37 @@ final class ReportAndDeterminismTests: XCTestCase {
         }
     }
 
+    /// Findings handed over a range at a time (rows asked for ahead, `each` after each) are the
+    /// findings handed over one by one, however the ranges are cut: shorter and longer than the
+    /// prefetch distance, keys by record (crm) and by case number (accounting).
+    func testFindingsWrittenByRangesAreTheFindingsWrittenOneByOne() throws {
+        var crm = T.crm, acc = T.accounting
+        crm.file = T.csv("id,stage,amount,modified\n" + (1...60).map { "K\($0),Prospecting,\($0).00,2026-11-01" }.joined(separator: "\n") + "\n")
+        acc.file = T.csv("invoice,status,total\n" + (1...70).filter { $0 % 3 != 0 }.map { "k\($0),\($0 % 5 == 0 ? "O" : "B"),\($0 % 4 == 0 ? $0 + 1 : $0).00" }.joined(separator: "\n") + "\n")
+        let result = try Engine.run(T.file([crm, acc], rules + [T.rule("back", .counterpart(of: "crm", in: "accounting"))],
+                                           normalize: [.upper]), options: RunOptions())
+        let findings = result.findings
+        XCTAssertGreaterThan(findings.count, 40)
+        var single = RecordingWriter()
+        for i in findings.indices {
+            findings.write(i, to: &single)
+            single.events.append("end")
+        }
+        for step in [1, 3, 4, 7, 8, 9, 1000] {
+            var ranged = RecordingWriter()
+            var start = 0
+            while start < findings.count {
+                let end = min(findings.count, start + step)
+                findings.write(start..<end, to: &ranged) { $0.events.append("end") }
+                start = end
+            }
+            XCTAssertEqual(ranged.events, single.events, "ranges of \(step)")
+        }
+        var whole = RecordingWriter()
+        FindingList(Array(findings)).write(findings.indices, to: &whole) { $0.events.append("end") }
+        XCTAssertEqual(whole.events, single.events)
+    }
+
     func testShuffledRowsGiveTheSameFindings() throws {
         var crmRows = (1...40).map { "K\($0),\($0 % 3 == 0 ? "Closed Won" : "Prospecting"),\($0).00,2026-11-01" }
         var accRows = (1...40).filter { $0 % 4 != 0 }.map { "k\($0),\($0 % 5 == 0 ? "O" : "B"),\($0 % 7 == 0 ? $0 + 1 : $0).00" }
@@ -147,4 +178,19 @@ struct SeededGenerator: RandomNumberGenerator {
         z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
         return z ^ (z >> 31)
     }
+}
+
+/// Notes every part a `FindingWriter` is handed, in order.
+private struct RecordingWriter: FindingWriter {
+    var events: [String] = []
+    mutating func beginFinding(rule: String, kind: String, severity: Severity, status: FindingStatus, key: [String],
+                               message: String, fixIn: String?, fingerprint: String, firstSeen: String?) {
+        events.append("finding \(rule) \(kind) \(severity) \(status) \(key) \(message) \(fixIn ?? "-") \(fingerprint)")
+    }
+    mutating func beginSource(_ name: String) { events.append("source \(name)") }
+    mutating func beginRecord(file: String, line: Int) { events.append("record \(file):\(line)") }
+    mutating func value(_ name: String, _ value: Value) { events.append("\(name)=\(value.resultText)") }
+    mutating func endRecord(raw: String?) { events.append("raw \(raw ?? "-")") }
+    mutating func endSource() { events.append("/source") }
+    mutating func endFinding() { events.append("/finding") }
 }
