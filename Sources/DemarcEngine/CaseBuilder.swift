@@ -33,12 +33,6 @@ final class CaseStore: @unchecked Sendable {
         splitKey(keys[caseIndex], parts: tables.first?.def.key.count ?? 1)
     }
 
-    /// The key parts of a case as a draft holds them: a one-part key without an array.
-    func draftKey(_ caseIndex: Int) -> DraftKey {
-        let parts = tables.first?.def.key.count ?? 1
-        return parts <= 1 ? .one(keys[caseIndex]) : .many(splitKey(keys[caseIndex], parts: parts))
-    }
-
     /// Drops the cases and the tables' per-case columns once every check has run; the
     /// tables keep their records (rows, lines, malformed entries) for the findings.
     func releaseCases() {

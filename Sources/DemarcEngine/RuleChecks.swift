@@ -6,6 +6,31 @@ struct RuleChecker {
     let store: CaseStore
     let asOf: Day
     let calendar: Calendar?
+    /// What each draft reads of the store and its tables, taken once (`draft` in `check`).
+    /// Read through the store's and tables' properties per draft, each array and table was
+    /// retained and released, and both threads of the rules phase did so on the same objects,
+    /// moving their cache lines between the cores: the draft's key alone (`CaseStore.draftKey`,
+    /// then) was a tenth of the phase's samples in `perf` (5M records a side).
+    private let keys: [String]
+    private let keyParts: Int
+    private let sourceNames: [String]
+    private let orders: [Int]
+    private let caseRows: [[Int32]]
+    private let grouped: [Bool]
+    private let lines: [LineNumbers]
+
+    init(store: CaseStore, asOf: Day, calendar: Calendar?) {
+        self.store = store
+        self.asOf = asOf
+        self.calendar = calendar
+        keys = store.keys
+        keyParts = store.tables.first?.def.key.count ?? 1
+        sourceNames = store.tables.map(\.def.name)
+        orders = store.tables.map(\.order)
+        caseRows = store.tables.map(\.caseRow)
+        grouped = store.tables.map(\.isGrouped)
+        lines = store.tables.map(\.lines)
+    }
 
     /// The findings of one rule, appended to `drafts`: no copy of each draft (and of its
     /// strings' reference counts) from a result array into the run's.
@@ -20,13 +45,23 @@ struct RuleChecker {
         // Local copies of the columns the loop reads: reading a class's properties in the loop
         // costs a dynamic exclusivity check each time.
         let missing = store.missing
+        // The presence columns as locals of their own (`presence` gives at most two tables that
+        // must have a record and one that must lack it): reading them out of an array of arrays
+        // retained and released the column per case, and both threads of the rules phase read
+        // the same columns, so each retain moved the column's cache line between the cores.
         let haveRows = mustHave.map(\.caseRow), lackRows = mustLack.map(\.caseRow)
+        let have0 = haveRows.count > 0 ? haveRows[0] : [], have1 = haveRows.count > 1 ? haveRows[1] : []
+        let lack0 = lackRows.count > 0 ? lackRows[0] : []
+        let moreRows = haveRows.count > 2 || lackRows.count > 1
         var messages = SharedTexts()
         var defaults = DefaultMessages(store: store)
         for c in 0..<store.count {
             if skipsMissingKeys && missing[c] { continue }
             // The kind's cheap presence test first: it never changes the outcome.
-            if haveRows.contains(where: { $0[c] < 0 }) || lackRows.contains(where: { $0[c] >= 0 }) {
+            if (!have0.isEmpty && have0[c] < 0) || (!have1.isEmpty && have1[c] < 0) || (!lack0.isEmpty && lack0[c] >= 0) {
+                continue
+            }
+            if moreRows && (haveRows.contains(where: { $0[c] < 0 }) || lackRows.contains(where: { $0[c] >= 0 })) {
                 continue
             }
             if !prefilter.mayFind(c) { continue }
@@ -59,15 +94,15 @@ struct RuleChecker {
         let messages = Messages(store: store, caseIndex: c)
         func draft(kind: String, extra: [String], defaultMessage: @autoclosure () -> String,
                    fixIn: String?, sources: [String], suffix: String = "") -> FindingDraft {
-            let key = store.draftKey(c)
+            let key = keyParts <= 1 ? DraftKey.one(keys[c]) : .many(splitKey(keys[c], parts: keyParts))
             let message = (rule.message.map { messages.render($0, rule.messagePlaceholders, context, calendar) }
                            ?? defaultMessage()) + suffix
             var records = RecordRefs()
-            for table in store.tables where sources.contains(table.def.name) {
-                if table.isGrouped {
-                    records.append(source: table.order, table.caseRecords(c))
-                } else if case let row = Int(table.caseRow[c]), row >= 0 {
-                    records.append(source: table.order, row: row)   // no array for one record
+            for t in sourceNames.indices where sources.contains(sourceNames[t]) {
+                if grouped[t] {
+                    records.append(source: orders[t], store.tables[t].caseRecords(c))
+                } else if case let row = Int(caseRows[t][c]), row >= 0 {
+                    records.append(source: orders[t], row: row)   // no array for one record
                 }
             }
             let first = records.first
@@ -76,7 +111,7 @@ struct RuleChecker {
                 message: message, fixIn: rule.fixIn ?? fixIn,
                 fingerprint: Fingerprint.digest(rule: rule.id, key: key, extra: extra),
                 records: records, malformed: nil, sourceRank: first?.source ?? 0,
-                line: first.map { Int(store.tables[$0.source].lines[$0.record]) } ?? 0, fieldRank: 0)
+                line: first.map { Int(lines[$0.source][$0.record]) } ?? 0, fieldRank: 0)
         }
 
         switch rule.kind {

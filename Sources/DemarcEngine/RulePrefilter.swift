@@ -28,6 +28,14 @@ struct RulePrefilter {
     /// `owned`, per copy: for each text the copy's field interned, the id of the same text in
     /// the owner's field (-1: none), so that interned texts compare by id.
     private var sameText: [[Int32]] = []
+    /// `owned` with one copy, neither source grouped (the usual rule): the columns as plain
+    /// values, compared without the `CaseColumn` objects (each use of one retained and
+    /// released it, per case).
+    private var single = false
+    private var ownerRow: [Int32] = [], copyRow: [Int32] = []
+    private var ownerRows = RowStore(width: 0), copyRows = RowStore(width: 0)
+    private var ownerField = 0, copyField = 0
+    private var copySameText: [Int32] = []
 
     init(_ rule: Rule, store: CaseStore) {
         switch rule.kind {
@@ -51,6 +59,12 @@ struct RulePrefilter {
                 for (id, text) in ownerTexts.enumerated() where ownerIDs[text] == nil { ownerIDs[text] = Int32(id) }
                 sameText = copies.map { copy in copy.internedTexts().map { ownerIDs[$0] ?? -1 } }
             }
+            if let owner, copies.count == 1, let copy = copies.first, !owner.grouped, !copy.grouped {
+                single = true
+                ownerRow = owner.caseRow; ownerRows = owner.rows; ownerField = owner.field
+                copyRow = copy.caseRow; copyRows = copy.rows; copyField = copy.field
+                copySameText = sameText[0]
+            }
         default:
             test = .always
         }
@@ -65,6 +79,22 @@ struct RulePrefilter {
             let s = Int(states[c])
             return s >= 0 && s < definite.count && !definite[s]
         case .owned:
+            if single {
+                // Stored alike in owner and copy: the same value, no finding. Anything else is
+                // decided below, as for several copies.
+                let ro = Int(ownerRow[c]), rc = Int(copyRow[c])
+                if ro < 0 || rc < 0 { return false }   // no owner (no finding) or no copy (none to compare)
+                let (tag, payload) = ownerRows.encoding(record: ro, field: ownerField)
+                if tag == RowStore.unknownTag { return false }   // an unknown owner value: no finding
+                let (copyTag, copyPayload) = copyRows.encoding(record: rc, field: copyField)
+                if RowStore.isSelfContained(tag) {
+                    if copyTag == tag && copyPayload == payload { return false }
+                } else if tag == RowStore.internedTag && copyTag == RowStore.internedTag {
+                    if Int(copyPayload) < copySameText.count && copySameText[Int(copyPayload)] == Int32(bitPattern: payload) {
+                        return false
+                    }
+                }
+            }
             guard let owner else { return false }
             if let (tag, payload) = owner.encoding(c), tag != RowStore.unknownTag {
                 // Stored alike in owner and every copy present: the same value, no finding
