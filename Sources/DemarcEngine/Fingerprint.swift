@@ -50,9 +50,11 @@ public enum Fingerprint {
     }
 }
 
-/// Byte-wise order of UTF-8 text, independent of locale and Unicode collation.
+/// Byte-wise order of UTF-8 text, independent of locale and Unicode collation: eight bytes a
+/// step (`CaseIndex.byteOrder`). The generic `utf8.lexicographicallyPrecedes` was a fifth of
+/// putting 416,863 drafts in order in `perf`, byte by byte through the string's views.
 @inline(__always) func utf8Less(_ a: String, _ b: String) -> Bool {
-    a.utf8.lexicographicallyPrecedes(b.utf8)
+    CaseIndex.byteOrder(a, b) < 0
 }
 
 /// Byte-wise order of key part lists: part by part, a shorter prefix first.

@@ -3,6 +3,22 @@ import DemarcCore
 @testable import DemarcEngine
 
 final class FingerprintAndOrderTests: XCTestCase {
+    /// The byte order of keys: as `utf8.lexicographicallyPrecedes` gives it, for texts that
+    /// share prefixes of every length, differ in any byte, or leave ASCII.
+    func testUTF8OrderIsTheOrderOfTheBytes() {
+        let pieces = ["a", "b", "RE-2026", "0", "ü", "é", "\u{1F}", "~", "ß", "Z", "\u{7F}", ""]
+        var generator = SystemRandomNumberGenerator()
+        var texts: [String] = []
+        for _ in 0..<400 {
+            texts.append((0..<Int.random(in: 0...6, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined())
+        }
+        for a in texts {
+            for b in texts.prefix(60) {
+                XCTAssertEqual(utf8Less(a, b), a.utf8.lexicographicallyPrecedes(b.utf8), "\(a.debugDescription) < \(b.debugDescription)")
+            }
+        }
+    }
+
     func testFingerprintsMatchHandComputedSHA256() {
         // python3: hashlib.sha256('\x1f'.join(parts).encode()).hexdigest()
         XCTAssertEqual(Fingerprint.make(rule: "won-deal-is-booked", key: ["RE-2026-0042"], extra: []),
