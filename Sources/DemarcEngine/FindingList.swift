@@ -51,9 +51,9 @@ public struct FindingList: RandomAccessCollection, Sendable, Hashable, Expressib
 
     /// `write(i, to:)` for each finding in `range`, in order, with `each` called after each one
     /// (a jsonl report ends its line there). A run's drafts ask for each finding's rows a few
-    /// findings ahead (`DraftFindings.prefetch`), and the drafts are looked up once per range,
-    /// not once per finding: both threads of a report retaining the same object moved its
-    /// cache line between the cores at every finding.
+    /// findings ahead (`DraftFindings.write(_:to:each:)`), and the drafts are looked up once per
+    /// range, not once per finding: both threads of a report retaining the same object moved
+    /// its cache line between the cores at every finding.
     public func write<W: FindingWriter>(_ range: Range<Int>, to writer: inout W, each: (inout W) -> Void = { _ in }) {
         switch storage {
         case .findings(let all):
@@ -82,7 +82,8 @@ final class DraftFindings: @unchecked Sendable {
     let order: [Int32]
     let tables: [SourceTable]
 
-    /// Per table, where its records lie (`prefetch`), and the key arrays that points into.
+    /// Per table, where its records lie (`prefetch`), and the key arrays those pointers lead
+    /// into, held so that they stay as they are while this lives.
     private let rowLines: UnsafeMutableBufferPointer<RowLines>
     private let heldKeys: [KeyArrays]
     /// The tables' source names, read without the tables.

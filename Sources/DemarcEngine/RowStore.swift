@@ -376,6 +376,8 @@ struct RowLines {
     func free() { columns.deallocate() }
 }
 
+/// One field's values in one chunk of a `RowStore`: two bytes a record (`narrow`) until a value
+/// needs more, then a tag byte and a 4-byte payload a record (`tags`, `payloads`).
 struct ChunkColumn {
     var narrow: UnsafeMutablePointer<UInt16>?
     var tags: UnsafeMutablePointer<UInt8>?
