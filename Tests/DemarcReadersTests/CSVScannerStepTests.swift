@@ -8,14 +8,14 @@ final class CSVScannerStepTests: XCTestCase {
 
     /// Scans `text` (followed by `tail`, which the record does not reach) and returns the
     /// fields' texts, the record's content end and its line breaks.
-    private func scan(_ text: String, tail: String = "") -> (fields: [String], contentEnd: Int, breaks: Int) {
+    private func scan(_ text: String, tail: String = "") -> (fields: [String], contentEnd: Int, breaks: Int, escaped: [Bool]) {
         let bytes = Array((text + tail).utf8)
         var spans = FieldSpans()
         defer { spans.deallocate() }
         return bytes.withUnsafeBufferPointer { buffer in
             let extent = scanner.scanRecord(buffer.baseAddress!, from: 0, limit: bytes.count, atEnd: true, spans: &spans)
             let fields = (0..<spans.count).map { String(decoding: bytes[spans.starts[$0]..<spans.ends[$0]], as: UTF8.self) }
-            return (fields, extent.contentEnd, extent.lineBreaks)
+            return (fields, extent.contentEnd, extent.lineBreaks, (0..<spans.count).map { spans.escaped[$0] })
         }
     }
 
@@ -37,6 +37,15 @@ final class CSVScannerStepTests: XCTestCase {
                     let quoted = scan("\"\(a)\"\"x,\ny\",b\(end)", tail: tail)
                     XCTAssertEqual(quoted.fields, ["\(a)\"\"x,\ny", "b"], "n=\(n)")
                     XCTAssertEqual(quoted.breaks, 2)
+
+                    // Quoted fields one after the other (`","`, taken in one step): empty ones,
+                    // doubled quotes and line breaks in the next one, text after a closing
+                    // quote, and the last field closing at the line end.
+                    let run = scan("\"\(a)\",\"\",\"p\"\"q\",\"\nr\",\"s\"t,\"\(a)\"\(end)", tail: tail)
+                    XCTAssertEqual(run.fields, [a, "", "p\"\"q", "\nr", "\"s\"t", a], "n=\(n)")
+                    XCTAssertEqual(run.breaks, 2)
+                    XCTAssertEqual(run.contentEnd, 2 * n + 25)
+                    XCTAssertEqual(run.escaped, [false, false, true, false, false, false], "n=\(n)")
                 }
             }
         }
