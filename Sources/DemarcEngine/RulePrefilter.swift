@@ -87,41 +87,47 @@ struct RulePrefilter {
                 let (tag, payload) = ownerRows.encoding(record: ro, field: ownerField)
                 if tag == RowStore.unknownTag { return false }   // an unknown owner value: no finding
                 let (copyTag, copyPayload) = copyRows.encoding(record: rc, field: copyField)
-                if RowStore.isSelfContained(tag) {
-                    if copyTag == tag && copyPayload == payload { return false }
-                } else if tag == RowStore.internedTag && copyTag == RowStore.internedTag {
-                    if Int(copyPayload) < copySameText.count && copySameText[Int(copyPayload)] == Int32(bitPattern: payload) {
-                        return false
-                    }
-                }
+                if RulePrefilter.storedAlike(tag, payload, copyTag, copyPayload, sameText: copySameText) { return false }
             }
-            guard let owner else { return false }
-            if let (tag, payload) = owner.encoding(c), tag != RowStore.unknownTag {
-                // Stored alike in owner and every copy present: the same value, no finding
-                // (decoding both values per case was most of an `owned` rule's time).
-                var alike = true
-                for (k, copy) in copies.enumerated() where copy.isPresent(c) {
-                    guard let (copyTag, copyPayload) = copy.encoding(c) else { alike = false; break }
-                    if RowStore.isSelfContained(tag) {
-                        if copyTag != tag || copyPayload != payload { alike = false; break }
-                    } else if tag == RowStore.internedTag && copyTag == RowStore.internedTag {
-                        let ids = sameText[k]
-                        if Int(copyPayload) >= ids.count || ids[Int(copyPayload)] != Int32(bitPattern: payload) {
-                            alike = false; break
-                        }
-                    } else {
-                        alike = false; break
-                    }
-                }
-                if alike { return false }
-            }
-            let ownerValue = owner.value(c)
-            if ownerValue.isUnknown { return false }
-            for copy in copies where copy.isPresent(c) {
-                if !sameOwnedValue(ownerValue, copy.value(c), tolerance: tolerance) { return true }
-            }
-            return false
+            return mayFindOwned(c)
         }
+    }
+
+    /// The `owned` test in full: stored encodings compared for every copy, then the values.
+    /// Out of line: with one copy, most cases are decided above it.
+    @inline(never) private func mayFindOwned(_ c: Int) -> Bool {
+        guard let owner else { return false }
+        if let (tag, payload) = owner.encoding(c), tag != RowStore.unknownTag {
+            // Stored alike in owner and every copy present: the same value, no finding
+            // (decoding both values per case was most of an `owned` rule's time).
+            var alike = true
+            for (k, copy) in copies.enumerated() where copy.isPresent(c) {
+                guard let (copyTag, copyPayload) = copy.encoding(c),
+                      RulePrefilter.storedAlike(tag, payload, copyTag, copyPayload, sameText: sameText[k]) else {
+                    alike = false; break
+                }
+            }
+            if alike { return false }
+        }
+        let ownerValue = owner.value(c)
+        if ownerValue.isUnknown { return false }
+        for copy in copies where copy.isPresent(c) {
+            if !sameOwnedValue(ownerValue, copy.value(c), tolerance: tolerance) { return true }
+        }
+        return false
+    }
+}
+
+extension RulePrefilter {
+    /// Whether a copy's stored value is the owner's: the same encoding of a self-contained value
+    /// (a known number, date, time, truth value or duration), or interned texts that are the
+    /// same text (`sameText`: per copy id, the owner's id of that text, or -1).
+    @inline(__always)
+    fileprivate static func storedAlike(_ tag: UInt8, _ payload: UInt32, _ copyTag: UInt8, _ copyPayload: UInt32,
+                                        sameText: [Int32]) -> Bool {
+        if RowStore.isSelfContained(tag) { return copyTag == tag && copyPayload == payload }
+        guard tag == RowStore.internedTag && copyTag == RowStore.internedTag else { return false }
+        return Int(copyPayload) < sameText.count && sameText[Int(copyPayload)] == Int32(bitPattern: payload)
     }
 }
 
