@@ -84,7 +84,7 @@ final class DraftFindings: @unchecked Sendable {
 
     /// Per table, where its records lie (`prefetch`), and the key arrays those pointers lead
     /// into, held so that they stay as they are while this lives.
-    private let rowLines: UnsafeMutableBufferPointer<RowLines>
+    private let rowAddresses: UnsafeMutableBufferPointer<RowAddresses>
     private let heldKeys: [KeyArrays]
     /// The tables' source names, read without the tables.
     private let sourceNames: [String]
@@ -95,17 +95,17 @@ final class DraftFindings: @unchecked Sendable {
         self.drafts = drafts
         self.order = order
         self.tables = tables
-        let lines = tables.map { $0.rows.lines() }
-        rowLines = .allocate(capacity: max(1, tables.count))
-        _ = rowLines.initialize(from: lines.map(\.lines))
-        heldKeys = lines.map(\.held)
+        let found = tables.map { $0.rows.addresses() }
+        rowAddresses = .allocate(capacity: max(1, tables.count))
+        _ = rowAddresses.initialize(from: found.map(\.addresses))
+        heldKeys = found.map(\.held)
         sourceNames = tables.map(\.def.name)
         unretainedTables = tables.map { Unmanaged.passUnretained($0) }
     }
 
     deinit {
-        for lines in rowLines.prefix(tables.count) { lines.free() }
-        rowLines.deallocate()
+        for addresses in rowAddresses.prefix(tables.count) { addresses.free() }
+        rowAddresses.deallocate()
     }
 
     /// `finding(i)` handed to `writer` part by part, in the same order, with the same texts.
@@ -139,7 +139,7 @@ final class DraftFindings: @unchecked Sendable {
     private func prefetchRows(of d: borrowing FindingDraft, keys: Bool) {
         for k in 0..<d.records.count {
             let (s, r) = d.records[k]
-            if keys { rowLines[s].prefetchKey(record: r) } else { rowLines[s].prefetch(record: r) }
+            if keys { rowAddresses[s].prefetchKey(record: r) } else { rowAddresses[s].prefetch(record: r) }
         }
     }
 

@@ -139,18 +139,18 @@ struct RowStore: @unchecked Sendable {
         store(RowStore.unknownTag, 0, record: record, field: field)
     }
 
-    /// Where this store's records lie, for prefetching them (`RowLines`); `held` keeps the key
-    /// arrays it points into alive and unchanged while the caller holds it.
-    func lines() -> (lines: RowLines, held: KeyArrays) {
+    /// Where this store's records lie, for prefetching them (`RowAddresses`); `held` keeps the
+    /// key arrays it points into alive and unchanged while the caller holds it.
+    func addresses() -> (addresses: RowAddresses, held: KeyArrays) {
         let copy = UnsafeMutableBufferPointer<ChunkColumn>.allocate(capacity: max(1, columns.count))
         _ = copy.initialize(from: columns)
         let held = keyTexts.arrays()
         let keys = held.records.isEmpty ? held.caseKeys : held.records
-        let lines = RowLines(width: width, count: count, columns: copy,
+        let addresses = RowAddresses(width: width, count: count, columns: copy,
                              keys: keys.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) },
                              keyCount: held.records.isEmpty ? held.recordCases.count : held.records.count,
                              cases: held.cases.isEmpty ? nil : held.cases.withUnsafeBufferPointer { UnsafePointer($0.baseAddress) })
-        return (lines, held)
+        return (addresses, held)
     }
 
     /// The interned text with `id` of `field`.
@@ -315,14 +315,14 @@ final class KeyTexts: @unchecked Sendable {
     /// The key of a record whose key field is stored as `keyTag` (it has one).
     func text(record: Int) -> String { key(record: record) ?? "" }
 
-    /// The key arrays as they are now (`RowStore.lines()`).
+    /// The key arrays as they are now (`RowStore.addresses()`).
     func arrays() -> KeyArrays {
         KeyArrays(records: records, caseKeys: caseKeys, recordCases: recordCases,
                   cases: records.isEmpty && !recordCases.isIdentity ? recordCases.numbers : [])
     }
 }
 
-/// A table's key arrays, held by whoever reads them through `RowLines`' plain pointers: a held
+/// A table's key arrays, held by whoever reads them through `RowAddresses`' plain pointers: a held
 /// array is neither freed nor changed in place.
 struct KeyArrays {
     let records: [String]
@@ -332,12 +332,12 @@ struct KeyArrays {
     let cases: [Int32]
 }
 
-/// Where a store's records lie (`RowStore.lines()`): a copy of its column pointers, and the
+/// Where a store's records lie (`RowStore.addresses()`): a copy of its column pointers, and the
 /// addresses of its keys (in arrays the owner holds: `KeyArrays`). Plain values, so that a
 /// report asking for a finding's rows ahead (`DraftFindings.prefetch`) retains nothing: through
 /// the store itself, the retains and releases of its arrays, made by two threads at once, cost
 /// more than the prefetch saved. The owner frees it (`free`).
-struct RowLines {
+struct RowAddresses {
     let width: Int
     let count: Int
     let columns: UnsafeMutableBufferPointer<ChunkColumn>
