@@ -66,6 +66,27 @@ public enum ASCIIBytes {
         return true
     }
 
+    /// `a` against `b` in byte order: negative, 0 or positive. Eight bytes a step, inline
+    /// (`memcmp` through its call took a third of checking 5M keys' order).
+    @inlinable @inline(__always)
+    public static func order(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+        let n = min(a.count, b.count)
+        guard n > 0, let p = a.baseAddress, let q = b.baseAddress else { return a.count &- b.count }
+        var i = 0
+        while i &+ 8 <= n {
+            let u = UInt64(bigEndian: p.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            let v = UInt64(bigEndian: q.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            if u != v { return u < v ? -1 : 1 }
+            i &+= 8
+        }
+        while i < n {
+            let x = p.load(fromByteOffset: i, as: UInt8.self), y = q.load(fromByteOffset: i, as: UInt8.self)
+            if x != y { return x < y ? -1 : 1 }
+            i &+= 1
+        }
+        return a.count &- b.count
+    }
+
     /// The UTF-8 `bytes` as a `String`, invalid sequences repaired as `String(decoding:as:)`
     /// repairs them, in about three quarters of its time (22 against 28 ns for a 13-byte key,
     /// which the loader makes for every record).

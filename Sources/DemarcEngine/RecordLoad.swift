@@ -68,6 +68,14 @@ struct RecordLoad {
     var missingKeyRaw: [Int32: String]
     /// Streaming: records read since the last block.
     var blockRecords = 0
+    /// Whether every key so far took the plain path, ASCII and above the one before in byte
+    /// order (`SourceTable.keysAscending`): checked here, a key at a time from its bytes, it
+    /// costs a tenth of checking 5M keys as strings afterwards, on the thread that then indexes
+    /// them while the other side is still being read. The last key's bytes in `lastKey`.
+    var keysAscending: Bool
+    let lastKey = UnsafeMutableRawBufferPointer.allocate(byteCount: RecordLoad.lastKeyCapacity, alignment: 8)
+    var lastKeyCount = -1
+    static let lastKeyCapacity = 64
     /// The class of each interned text of the state field, once seen.
     var stateByID: [Int16] = []
 
@@ -130,6 +138,7 @@ struct RecordLoad {
             if classifyRecords { recordState.reserveCapacity(recordState.count + more) }
         }
         table.valueIssues = []; table.malformed = []; table.missingKeyRaw = [:]
+        keysAscending = keys.isEmpty && loader.onBlock == nil
         // Streaming: the records read since the last block go over as a table of their own.
         onBlock = loader.onBlock
         blockSize = loader.onBlock == nil ? Int.max : max(1, loader.blockSize)
@@ -175,6 +184,7 @@ struct RecordLoad {
 
     /// Frees the buffers; called once, after the last `take`.
     func deallocate() {
+        lastKey.deallocate()
         textRanges.deallocate()
         keyValues.deinitialize().deallocate()
         if let base = specs.baseAddress { base.deinitialize(count: plan.specs.count) }
@@ -184,112 +194,21 @@ struct RecordLoad {
     /// A new, empty table of the same source (streaming's next block).
     private func newBlock() -> SourceTable { SourceTable(def: table.def, order: table.order, file: table.file) }
 
+    /// Whether well-formed records may come in batches (`take(_: RecordBatch)`): they all take
+    /// the byte path, and no streaming block ends among them.
+    var takesBatches: Bool { bytePath && onBlock == nil }
+
     /// Decodes one record into the arrays.
     @inline(__always)
     mutating func take(_ raw: inout RawRecord) throws {
         recordCount += 1
         if bytePath && raw.malformed == nil && blockRecords < blockSize {
-            let recordIndex = Int32(truncatingIfNeeded: lines.count)
-            blockRecords += 1
-            if recordCount & 4095 == 0 { progress?.setRecords(order, recordCount) }
-            let record = rows.beginRecord()
-            var state = unknownState
+            let line = raw.line, rawText = raw.rawText
             raw.withBytes { all in
-                for f in 0..<width {
-                    let request = requestOf[f]
-                    textRanges[f] = nil
-                    if isKeyPart[f] { keyValues[f] = .unknown }
-                    if request < raw.fields.count, let r = raw.fields[request] {
-                        let bytes = UnsafeRawBufferPointer(rebasing: all[r])
-                        if isText[f] {
-                            if !isBlank(bytes) {
-                                textRanges[f] = r
-                                if f == keyField { continue }   // stored with the key, below
-                                let (tag, id) = rows.setText(bytes, record: record, field: f)
-                                if f == stateField {
-                                    // A known id inline: the call passes the row store by
-                                    // value, a copy of it per record from inside this closure.
-                                    let i = Int(id)
-                                    if tag == RowStore.internedTag && i < stateByID.count && stateByID[i] != Int16.min {
-                                        state = stateByID[i]
-                                    } else {
-                                        state = tag == RowStore.internedTag
-                                            ? RecordLoad.stateOf(i, field: f, &stateByID, rows, classifier)
-                                            : classifier.classify(value: .text(String(decoding: bytes, as: UTF8.self)))
-                                    }
-                                }
-                                continue
-                            }
-                        } else {
-                            if isDecimal[f], let (units, scale) = ValueParser.plainDecimalUnits(bytes, mark: decimalMarks[f].0) {
-                                // An amount as exports write it: straight into the row store.
-                                rows.setDecimal(units: units, scale: scale, record: record, field: f)
-                                if isKeyPart[f] || f == stateField {
-                                    let v = Value.decimal(FixedDecimal(units: units, scale: scale))
-                                    if isKeyPart[f] { keyValues[f] = v }
-                                    if f == stateField { state = classifier.classify(value: v) }
-                                }
-                                continue
-                            }
-                            let parsed = isDecimal[f]
-                                ? ValueParser.parseDecimal(bytes, mark: decimalMarks[f].0, thousands: decimalMarks[f].1)
-                                : ValueParser.parse(bytes, as: specs[f])
-                            switch parsed {
-                            case .value(let v):
-                                rows.set(v, record: record, field: f)
-                                if isKeyPart[f] { keyValues[f] = v }
-                                if f == stateField { state = classifier.classify(value: v) }
-                                continue
-                            case .empty:
-                                break
-                            case .invalid(let why):
-                                rows.setUnknown(record: record, field: f)
-                                let text = String(decoding: bytes, as: UTF8.self)
-                                issues.append(ValueIssue(record: recordIndex, field: Int32(f),
-                                                         message: "field '\(names[f])' at \(file):\(raw.line) has '\(text)': \(why)"))
-                                continue
-                            }
-                        }
-                    }
-                    rows.setUnknown(record: record, field: f)
-                    if required[f] {
-                        issues.append(ValueIssue(record: recordIndex, field: Int32(f),
-                                                 message: "required field '\(names[f])' is empty at \(file):\(raw.line)"))
-                    }
+                takeWellFormed(all, line: line, rawText: rawText) { request in
+                    request < raw.fields.count ? raw.fields[request] : nil
                 }
             }
-            lines.append(Int32(clamping: raw.line))
-            let plainKey: String? = !plainKeys ? nil : textRanges[keyField].flatMap { r in
-                raw.withBytes { all in
-                    let bytes = UnsafeRawBufferPointer(rebasing: all[r])
-                    @inline(__always) func plain(_ b: UInt8) -> Bool { b > 0x20 && b < 0x80 }
-                    guard plain(bytes[0]), plain(bytes[bytes.count - 1]) else { return nil }
-                    return ASCIIBytes.string(bytes)
-                }
-            }
-            if let plainKey {
-                keys.append(plainKey)
-                keyMissing.append(false)
-                rows.setKeyText(record: record, field: keyField)
-            } else {
-                var keyFieldText: String? = nil
-                RecordLoad.appendKey(of: raw, record: recordIndex, fields: keyFields, normalizer: normalizer,
-                               &keys, &keyMissing, &missingKeyRaw) { p, f in
-                    guard keyIsText[p], let r = textRanges[f] else { return keyText(keyValues[f]) }
-                    let text = raw.withBytes { ASCIIBytes.string(UnsafeRawBufferPointer(rebasing: $0[r])) }
-                    if f == keyField { keyFieldText = text }
-                    return text
-                }
-                if let text = keyFieldText, let r = textRanges[keyField] {
-                    if keys[keys.count - 1] == text {
-                        rows.setKeyText(record: record, field: keyField)
-                    } else {
-                        raw.withBytes { _ = rows.setText(UnsafeRawBufferPointer(rebasing: $0[r]), record: record, field: keyField) }
-                    }
-                }
-            }
-            rows.endRecord()
-            if classifyRecords { recordState.append(state) }
             return
         }
         // The general path reads `raw.bytes` (and keeps malformed records' texts).
@@ -356,11 +275,148 @@ struct RecordLoad {
         }
         rows.append(row)
         lines.append(Int32(clamping: raw.line))
-        RecordLoad.appendKey(of: raw, record: recordIndex, fields: keyFields, normalizer: normalizer,
-                       &keys, &keyMissing, &missingKeyRaw) { _, f in keyText(row[f]) }
+        keysAscending = false
+        RecordLoad.appendKey(record: recordIndex, fields: keyFields, normalizer: normalizer,
+                             &keys, &keyMissing, &missingKeyRaw,
+                             rawText: { raw.rawText.map { String(decoding: raw.bytes[$0], as: UTF8.self) } }) { _, f in keyText(row[f]) }
         if classifyRecords {
             recordState.append(classifier.classify(row, context: context, calendar: calendar))
         }
+    }
+
+    /// Decodes a batch of well-formed records (`takesBatches`), each as `take` does.
+    mutating func take(_ batch: RecordBatch) {
+        let all = batch.bytes
+        let slots = batch.slots
+        let starts = batch.fieldStarts, ends = batch.fieldEnds
+        for i in 0..<batch.count {
+            recordCount += 1
+            let row = i &* slots
+            takeWellFormed(all, line: batch.lines[i], rawText: batch.textStarts[i]..<batch.textEnds[i]) { request in
+                guard request < slots else { return nil }
+                let start = starts[row &+ request]
+                return start < 0 ? nil : start..<ends[row &+ request]
+            }
+        }
+    }
+
+    /// The byte path of `take` for one well-formed record whose bytes are `all`: `field` gives a
+    /// request's range in them, `rawText` the record's own text.
+    @inline(__always)
+    private mutating func takeWellFormed(_ all: UnsafeRawBufferPointer, line: Int, rawText: Range<Int>?,
+                                         field: (Int) -> Range<Int>?) {
+        let recordIndex = Int32(truncatingIfNeeded: lines.count)
+        blockRecords += 1
+        if recordCount & 4095 == 0 { progress?.setRecords(order, recordCount) }
+        let record = rows.beginRecord()
+        var state = unknownState
+        for f in 0..<width {
+            let request = requestOf[f]
+            textRanges[f] = nil
+            if isKeyPart[f] { keyValues[f] = .unknown }
+            if let r = field(request) {
+                let bytes = UnsafeRawBufferPointer(rebasing: all[r])
+                if isText[f] {
+                    if !isBlank(bytes) {
+                        textRanges[f] = r
+                        if f == keyField { continue }   // stored with the key, below
+                        let (tag, id) = rows.setText(bytes, record: record, field: f)
+                        if f == stateField {
+                            // A known id inline: the call passes the row store by
+                            // value, a copy of it per record from inside this closure.
+                            let i = Int(id)
+                            if tag == RowStore.internedTag && i < stateByID.count && stateByID[i] != Int16.min {
+                                state = stateByID[i]
+                            } else {
+                                state = tag == RowStore.internedTag
+                                    ? RecordLoad.stateOf(i, field: f, &stateByID, rows, classifier)
+                                    : classifier.classify(value: .text(String(decoding: bytes, as: UTF8.self)))
+                            }
+                        }
+                        continue
+                    }
+                } else {
+                    if isDecimal[f], let (units, scale) = ValueParser.plainDecimalUnits(bytes, mark: decimalMarks[f].0) {
+                        // An amount as exports write it: straight into the row store.
+                        rows.setDecimal(units: units, scale: scale, record: record, field: f)
+                        if isKeyPart[f] || f == stateField {
+                            let v = Value.decimal(FixedDecimal(units: units, scale: scale))
+                            if isKeyPart[f] { keyValues[f] = v }
+                            if f == stateField { state = classifier.classify(value: v) }
+                        }
+                        continue
+                    }
+                    let parsed = isDecimal[f]
+                        ? ValueParser.parseDecimal(bytes, mark: decimalMarks[f].0, thousands: decimalMarks[f].1)
+                        : ValueParser.parse(bytes, as: specs[f])
+                    switch parsed {
+                    case .value(let v):
+                        rows.set(v, record: record, field: f)
+                        if isKeyPart[f] { keyValues[f] = v }
+                        if f == stateField { state = classifier.classify(value: v) }
+                        continue
+                    case .empty:
+                        break
+                    case .invalid(let why):
+                        rows.setUnknown(record: record, field: f)
+                        let text = String(decoding: bytes, as: UTF8.self)
+                        issues.append(ValueIssue(record: recordIndex, field: Int32(f),
+                                                 message: "field '\(names[f])' at \(file):\(line) has '\(text)': \(why)"))
+                        continue
+                    }
+                }
+            }
+            rows.setUnknown(record: record, field: f)
+            if required[f] {
+                issues.append(ValueIssue(record: recordIndex, field: Int32(f),
+                                         message: "required field '\(names[f])' is empty at \(file):\(line)"))
+            }
+        }
+        lines.append(Int32(clamping: line))
+        let plainKey: String? = !plainKeys ? nil : textRanges[keyField].flatMap { r in
+            let bytes = UnsafeRawBufferPointer(rebasing: all[r])
+            @inline(__always) func plain(_ b: UInt8) -> Bool { b > 0x20 && b < 0x80 }
+            guard plain(bytes[0]), plain(bytes[bytes.count - 1]) else { return nil }
+            if keysAscending { noteKey(bytes) }
+            return ASCIIBytes.string(bytes)
+        }
+        if let plainKey {
+            keys.append(plainKey)
+            keyMissing.append(false)
+            rows.setKeyText(record: record, field: keyField)
+        } else {
+            keysAscending = false
+            var keyFieldText: String? = nil
+            RecordLoad.appendKey(record: recordIndex, fields: keyFields, normalizer: normalizer,
+                                 &keys, &keyMissing, &missingKeyRaw,
+                                 rawText: { rawText.map { String(decoding: UnsafeRawBufferPointer(rebasing: all[$0]), as: UTF8.self) } }) { p, f in
+                guard keyIsText[p], let r = textRanges[f] else { return keyText(keyValues[f]) }
+                let text = ASCIIBytes.string(UnsafeRawBufferPointer(rebasing: all[r]))
+                if f == keyField { keyFieldText = text }
+                return text
+            }
+            if let text = keyFieldText, let r = textRanges[keyField] {
+                if keys[keys.count - 1] == text {
+                    rows.setKeyText(record: record, field: keyField)
+                } else {
+                    rows.setText(UnsafeRawBufferPointer(rebasing: all[r]), record: record, field: keyField)
+                }
+            }
+        }
+        rows.endRecord()
+        if classifyRecords { recordState.append(state) }
+    }
+
+    /// Follows a plain key's bytes for `keysAscending`.
+    @inline(__always)
+    private mutating func noteKey(_ bytes: UnsafeRawBufferPointer) {
+        guard bytes.count <= RecordLoad.lastKeyCapacity, ASCIIBytes.isASCII(bytes),
+              lastKeyCount < 0 || ASCIIBytes.order(bytes, UnsafeRawBufferPointer(rebasing: lastKey[..<lastKeyCount])) > 0 else {
+            keysAscending = false
+            return
+        }
+        lastKey.baseAddress!.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+        lastKeyCount = bytes.count
     }
 
     /// Hands the last block over (streaming) or the arrays back to the table.
@@ -377,6 +433,7 @@ struct RecordLoad {
         table.lines = lines
         table.keys = keys
         table.keyMissing = keyMissing
+        table.keysAscending = keysAscending && onBlock == nil && !keys.isEmpty
         table.recordState = recordState
         table.valueIssues = issues
         table.malformed = malformed
@@ -387,9 +444,10 @@ struct RecordLoad {
     /// the parts joined by U+001F; a key whose parts are all empty is missing, and the
     /// record's raw text is kept for its fingerprint.
     @inline(__always)
-    fileprivate static func appendKey(of raw: RawRecord, record: Int32, fields: [Int], normalizer: KeyNormalizer,
-                                  _ keys: inout [String], _ keyMissing: inout BitList,
-                                  _ missingKeyRaw: inout [Int32: String], part: (Int, Int) -> String) {
+    fileprivate static func appendKey(record: Int32, fields: [Int], normalizer: KeyNormalizer,
+                                      _ keys: inout [String], _ keyMissing: inout BitList,
+                                      _ missingKeyRaw: inout [Int32: String], rawText: () -> String?,
+                                      part: (Int, Int) -> String) {
         var key = ""
         var allEmpty = true
         for (p, f) in fields.enumerated() {
@@ -400,9 +458,7 @@ struct RecordLoad {
         }
         keys.append(key)
         keyMissing.append(allEmpty)
-        if allEmpty, let text = raw.rawText {
-            missingKeyRaw[record] = raw.withBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[text]), as: UTF8.self) }
-        }
+        if allEmpty, let text = rawText() { missingKeyRaw[record] = text }
     }
 
     /// The class of the interned text `id` of the state field, classified on first sight.

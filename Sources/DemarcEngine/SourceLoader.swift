@@ -68,20 +68,20 @@ struct SourceLoader {
         case .csv:
             let reader = CSVReader(input: input, options: def.csv)
             reader.lendsBytes = true   // the sink below copies what it keeps
-            return try readRecords(into: table, file: input.displayName, path: input.path, plan: plan) { sink in
-                try reader.read(fields: plan.requests, onChunk: countBytes, sink: sink)
+            return try readRecords(into: table, file: input.displayName, path: input.path, plan: plan) { sink, batch in
+                try reader.read(fields: plan.requests, onChunk: countBytes, sink: sink, batch: batch)
             }
         case .xml:
             // libxml2's parse alone keeps a core busy: the records are decoded on another.
             let reader = XMLRecordReader(input: input, options: def.xml ?? XMLOptions(record: ""))
-            return try readRecords(into: table, file: input.displayName, path: input.path, plan: plan) { sink in
+            return try readRecords(into: table, file: input.displayName, path: input.path, plan: plan) { sink, _ in
                 try RecordPipeline.run(read: { try reader.read(fields: plan.requests, onChunk: countBytes, sink: $0) },
                                        sink: sink)
             }
         case .gobd:
             guard let gobd = def.gobd else { throw DemarcError.internalError("gobd source '\(def.name)' without its index") }
             let reader = GoBDReader(input: input, table: gobd.table)
-            return try readRecords(into: table, file: input.displayName, path: input.path, plan: plan) { sink in
+            return try readRecords(into: table, file: input.displayName, path: input.path, plan: plan) { sink, _ in
                 try reader.read(fields: plan.requests, onChunk: countBytes, sink: sink)
             }
         case .datev:
@@ -91,7 +91,7 @@ struct SourceLoader {
             let header = try reader.readHeader()
             if table.header == nil || table.fileSpans.count <= 1 { table.header = header }
             plan.setPeriod(header.period)
-            return try readRecords(into: table, file: input.displayName, path: input.path, plan: plan, header: header) { sink in
+            return try readRecords(into: table, file: input.displayName, path: input.path, plan: plan, header: header) { sink, _ in
                 try reader.read(fields: plan.requests, onChunk: countBytes, sink: sink)
             }
         }
@@ -104,10 +104,12 @@ struct SourceLoader {
     /// record (each showed in profiles).
     private func readRecords(into table: SourceTable, file: String, path: String?, plan: RequestPlan,
                              header: DatevHeader? = nil,
-                             read: (RecordSink) throws -> ReadSummary) throws -> ReadSummary {
+                             read: (RecordSink, BatchSink?) throws -> ReadSummary) throws -> ReadSummary {
         var load = RecordLoad(self, table: table, file: file, path: path, plan: plan, header: header)
         defer { load.deallocate() }
-        let summary = try read { raw in try load.take(&raw) }
+        let summary = load.takesBatches
+            ? try read({ raw in try load.take(&raw) }, { batch in load.take(batch) })
+            : try read({ raw in try load.take(&raw) }, nil)
         try load.finish()
         return summary
     }

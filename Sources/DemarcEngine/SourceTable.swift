@@ -75,6 +75,10 @@ final class SourceTable: @unchecked Sendable {
     /// Normalized keys; emptied once the cases are built (`CaseStore.keyParts(record:of:)`).
     var keys: [String] = []
     var keyMissing = BitList()
+    /// Whether the loader saw every key present, all ASCII and each above the one before in
+    /// byte order (`RecordLoad`; exports listed by invoice number): `CaseIndex` then need not
+    /// check. False also when it did not look.
+    var keysAscending = false
     /// The raw text of records whose key is missing, where the reader keeps raw text (CSV):
     /// their `missing-key` fingerprint is made of it (DETAILS.md 25). Rare, so a dictionary.
     var missingKeyRaw: [Int32: String] = [:]

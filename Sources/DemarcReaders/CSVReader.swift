@@ -31,8 +31,12 @@ public final class CSVReader {
 
     /// Streams every record. `fields == nil` requests every column in file order (profile).
     /// A header name the file lacks throws .unreadableInput listing the file's columns.
+    ///
+    /// With `batch` (and `lendsBytes`), well-formed records whose requested fields hold no
+    /// doubled quotes go to `batch` in runs (`RecordBatch`), the others to `sink` one by one,
+    /// all in file order.
     public func read(fields: [FieldRequest]?, onChunk: ((UnsafeRawBufferPointer) -> Void)? = nil,
-                     sink: RecordSink) throws -> ReadSummary {
+                     sink: RecordSink, batch: BatchSink? = nil) throws -> ReadSummary {
         let source = try ByteSource(input: input, prefix: prefix)
         if capturesRawBytes { source.captured = [] }
         defer { if capturesRawBytes { captured = source.captured ?? [] } }
@@ -42,7 +46,7 @@ public final class CSVReader {
                          options: options, displayName: input.displayName)
         run.firstLineHook = firstLineHook
         run.lendsBytes = lendsBytes
-        return try run.read(fields: fields, sink: sink)
+        return try run.read(fields: fields, sink: sink, batch: lendsBytes ? batch : nil)
     }
 }
 
@@ -73,7 +77,7 @@ final class CSVRun {
 
     deinit { spans.deallocate() }
 
-    func read(fields: [FieldRequest]?, sink: RecordSink) throws -> ReadSummary {
+    func read(fields: [FieldRequest]?, sink: RecordSink, batch: BatchSink? = nil) throws -> ReadSummary {
         try input.begin()
         summary.encodingSource = input.encodingSource
         summary.encoding = input.encoding.rawValue
@@ -85,7 +89,7 @@ final class CSVRun {
         let scanner = CSVScanner(delimiter: delimiter, quote: options.quote)
         if options.headerLine > 0 { try readHeader(scanner) }
         try resolve(fields)
-        try readRecords(scanner, sink: sink)
+        try readRecords(scanner, sink: sink, batch: batch)
         summary.lineEnds = lineEnds.names
         summary.sha256 = input.finishHash()
         return summary

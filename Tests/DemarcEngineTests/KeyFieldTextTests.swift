@@ -43,6 +43,32 @@ final class KeyFieldTextTests: XCTestCase {
         XCTAssertEqual(keyValues(upper), ["A B", "Ä1", "1Ä", "\tQ ", "q"])
     }
 
+    /// `SourceTable.keysAscending`, which the loader works out from each key's bytes, says true
+    /// only where `CaseIndex.isAscending` over the loaded keys would (the case index then skips
+    /// that check); where it says false, the index checks the keys itself.
+    func testTheLoaderSaysKeysAscendOnlyWhereTheyDo() throws {
+        let cases: [(String, Bool)] = [
+            ("k,v\nRE-1,x\nRE-2,y\nRE-3,z\n", true),
+            ("k,v\nRE-1,x\n\nRE-2,y\nbroken\nRE-3,z\n", true),                   // an empty line, a malformed row
+            ("k,v\nRE-1,x\nRE-1,y\n", false),                                      // a repeated key
+            ("k,v\nRE-2,x\nRE-1,y\n", false),                                      // descending
+            ("k,v\nRE-1,x\n,y\nRE-3,z\n", false),                                  // a missing key
+            ("k,v\nA,x\nÄ,y\n", false),                                            // beyond ASCII
+            ("k,v\nA,x\n\" B\",y\nC,z\n", false),                                 // a key trimmed
+            ("k,v\nA,x\nA\u{1}B,y\n", true),                                       // a control byte inside: ASCII still
+            ("k,v\n\(String(repeating: "a", count: 70)),x\n\(String(repeating: "b", count: 70)),y\n", false),   // long keys
+            ("k,v\nab,x\nabc,y\nb,z\n", true),                                     // a prefix comes first
+            ("k,v\n", false),
+        ]
+        for (csv, ascending) in cases {
+            let table = try load(csv)
+            XCTAssertEqual(table.keysAscending, ascending, csv.debugDescription)
+            if table.keysAscending {
+                XCTAssertTrue(CaseIndex.isAscending(table.keys, table.keyMissing), csv.debugDescription)
+            }
+        }
+    }
+
     func testANormalizedKeyKeepsTheFieldsOwnText() throws {
         let table = try load("k,v\nab-1,x\nAB-1,y\n", normalize: [.trim, .upper])
         _ = CaseBuilder.build([table], asOf: T.day("2026-01-01"), calendar: nil)
