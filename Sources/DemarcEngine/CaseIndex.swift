@@ -441,7 +441,8 @@ final class CaseIndexing: @unchecked Sendable {
     }
 
     /// Source `source` is read (`table`), or failed to be (nil: nothing more is indexed).
-    func loaded(_ source: Int, _ table: SourceTable?) {
+    /// Hashing ahead stops for a reader's call for `help`.
+    func loaded(_ source: Int, _ table: SourceTable?, help: ReadHelp? = nil) {
         lock.lock()
         tables[source] = table
         if table == nil { failed = true }
@@ -455,7 +456,7 @@ final class CaseIndexing: @unchecked Sendable {
             index.add(ready, source: s)
             PhaseClock.note("index \(ready.def.name) \((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000) ms")
             // Until the next source is read, this thread would wait: sorted keys are hashed ahead.
-            index.hashAhead { nextIsUnread() }
+            index.hashAhead { nextIsUnread() && !(help?.hasJob ?? false) }
             lock.lock()
         }
         busy = false

@@ -235,16 +235,24 @@ public enum Engine {
         }
         let results = Results(file.sources.count)
         let calendar = file.calendar
+        // Two sources, one a thread: the one done first helps the other (more sources take
+        // turns on the threads, and a thread waiting to help would hold up the next source).
+        let help = file.sources.count == 2 ? ReadHelp() : nil
         DispatchQueue.concurrentPerform(iterations: file.sources.count) { i in
-            let loader = SourceLoader(def: file.sources[i], order: i, input: inputs[i], asOf: asOf,
+            var loader = SourceLoader(def: file.sources[i], order: i, input: inputs[i], asOf: asOf,
                                       calendar: calendar, normalizer: normalizer, progress: progress)
+            loader.help = help
             let started = DispatchTime.now().uptimeNanoseconds
+            help?.started()
             let result = Result { try loader.load() }
+            help?.finished()
             PhaseClock.note("read \(file.sources[i].name) \((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000) ms")
             results.lock.lock()
             results.items[i] = result
             results.lock.unlock()
-            indexing.loaded(i, try? result.get())
+            help?.offer()
+            indexing.loaded(i, try? result.get(), help: help)
+            help?.serve()
         }
         var tables: [SourceTable] = []
         for item in results.items {

@@ -19,6 +19,8 @@ struct SourceLoader {
     /// follows the end of the input. The loaded table then holds only the counts and summary.
     var blockSize = 0
     var onBlock: ((SourceTable) throws -> Void)? = nil
+    /// Another reader thread's help, once it is done with its own source (`ReadHelp`).
+    var help: ReadHelp? = nil
 
     /// Reads the whole source; throws `.unreadableInput` when it cannot be read at all.
     ///
@@ -105,12 +107,37 @@ struct SourceLoader {
     private func readRecords(into table: SourceTable, file: String, path: String?, plan: RequestPlan,
                              header: DatevHeader? = nil,
                              read: (RecordSink, BatchSink?) throws -> ReadSummary) throws -> ReadSummary {
-        var load = RecordLoad(self, table: table, file: file, path: path, plan: plan, header: header)
-        defer { load.deallocate() }
-        let summary = load.takesBatches
-            ? try read({ raw in try load.take(&raw) }, { batch in load.take(batch) })
-            : try read({ raw in try load.take(&raw) }, nil)
-        try load.finish()
+        var load: RecordLoad? = RecordLoad(self, table: table, file: file, path: path, plan: plan, header: header)
+        var job: HelpJob? = nil
+        defer {
+            _ = job?.close(into: &load)   // after a throw: the helper stops, the loader comes back
+            load?.deallocate()
+        }
+        let summary: ReadSummary
+        if load!.takesBatches {
+            let help = self.help
+            summary = try read({ raw in
+                if let job { job.post(&raw) } else { try load!.take(&raw) }
+            }, { batch in
+                if let job { job.post(batch); return }
+                // Help, when a thread offers it, for keys in order so far: a thread with nothing
+                // to do hashes sorted keys ahead for keys in no order, which then need it more.
+                if let help, load!.recordCount > 0, load!.keysAscending, let hired = help.hire(&load) {
+                    PhaseClock.note("\(def.name) helped from record \(hired.recordCount)")
+                    job = hired
+                    hired.post(batch)
+                    return
+                }
+                load!.take(batch)
+            })
+        } else {
+            summary = try read({ raw in try load!.take(&raw) }, nil)
+        }
+        if let hired = job {
+            job = nil
+            if let failure = hired.close(into: &load) { throw failure }
+        }
+        try load!.finish()
         return summary
     }
 }

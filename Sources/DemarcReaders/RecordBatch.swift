@@ -24,7 +24,11 @@ public final class RecordBatch {
     public let fieldStarts: UnsafeMutablePointer<Int>
     public let fieldEnds: UnsafeMutablePointer<Int>
 
-    init(slots: Int) {
+    /// The bytes of a batch copied in (`copy(from:)`), for a batch that outlives the window.
+    private var owned: UnsafeMutableRawPointer?
+    private var ownedCapacity = 0
+
+    public init(slots: Int) {
         self.slots = slots
         lines = .allocate(capacity: RecordBatch.capacity)
         textStarts = .allocate(capacity: RecordBatch.capacity)
@@ -36,6 +40,35 @@ public final class RecordBatch {
     deinit {
         lines.deallocate(); textStarts.deallocate(); textEnds.deallocate()
         fieldStarts.deallocate(); fieldEnds.deallocate()
+        owned?.deallocate()
+    }
+
+    /// Becomes a copy of `other` (the same number of slots) whose bytes it owns: valid after
+    /// the reader's window has moved on. Offsets then count from the first record's start.
+    public func copy(from other: RecordBatch) {
+        precondition(other.slots == slots, "a batch copies a batch of as many fields")
+        let n = other.count
+        count = n
+        guard n > 0 else { return }
+        let first = other.textStarts[0], size = other.textEnds[n - 1] - first
+        if ownedCapacity < size {
+            owned?.deallocate()
+            ownedCapacity = max(size, 64 << 10)
+            owned = .allocate(byteCount: ownedCapacity, alignment: 16)
+        }
+        let owned = self.owned!
+        if size > 0 { owned.copyMemory(from: other.base + first, byteCount: size) }
+        base = UnsafeRawPointer(owned)
+        for i in 0..<n {
+            lines[i] = other.lines[i]
+            textStarts[i] = other.textStarts[i] &- first
+            textEnds[i] = other.textEnds[i] &- first
+        }
+        for j in 0..<(n &* slots) {
+            let start = other.fieldStarts[j]
+            fieldStarts[j] = start < 0 ? -1 : start &- first
+            fieldEnds[j] = other.fieldEnds[j] &- first
+        }
     }
 
     /// The bytes every offset of the batch lies in.
