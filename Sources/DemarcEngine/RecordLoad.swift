@@ -3,6 +3,23 @@ import DemarcCore
 import DemarcReaders
 import DemarcRules
 
+/// What the byte path (`RecordLoad.takeWellFormed`) reads of one field.
+struct FieldStep {
+    /// The reader's request that feeds the field.
+    var request: Int
+    var isText: Bool
+    var isDecimal: Bool
+    /// Part of the key: its text or value is kept for the key.
+    var isKeyPart: Bool
+    /// The field that decides the record's state.
+    var isState: Bool
+    /// A one-part text key's field (`RecordLoad.keyField`): stored with the key.
+    var isKey: Bool
+    var required: Bool
+    /// A decimal field's mark.
+    var mark: UInt8
+}
+
 /// One source's records on their way into its table (`SourceLoader.readRecords`): the arrays
 /// they fill and everything the step per record reads, in one value.
 ///
@@ -51,6 +68,9 @@ struct RecordLoad {
     /// Per field of the record at hand; buffers, not arrays: no uniqueness check per write.
     let textRanges: UnsafeMutableBufferPointer<Range<Int>?>
     let keyValues: UnsafeMutableBufferPointer<Value>
+    /// Per field, what the byte path reads of it, in one place (`FieldStep`): the loop over a
+    /// record's fields loaded each of these from an array of its own, bounds-checked.
+    let steps: UnsafeMutableBufferPointer<FieldStep>
     /// The fields' specs, read in place: handing a `ValueSpec` out of an array copied it (a
     /// String inside `DateFormat` makes that a value-witness call).
     let specs: UnsafeMutableBufferPointer<ValueSpec>
@@ -174,6 +194,12 @@ struct RecordLoad {
         // Fields that are key parts: only those keep their value for the key (`keyValues`).
         isKeyPart = (0..<width).map { keyFields.contains($0) }
         unknownState = classifyRecords ? classifier.classify(value: .unknown) : CaseState.unclassified
+        steps = .allocate(capacity: max(1, width))
+        for f in 0..<width {
+            steps[f] = FieldStep(request: requestOf[f], isText: isText[f], isDecimal: isDecimal[f],
+                                 isKeyPart: isKeyPart[f], isState: f == stateField, isKey: f == keyField,
+                                 required: required[f], mark: decimalMarks[f].0)
+        }
         textRanges = UnsafeMutableBufferPointer<Range<Int>?>.allocate(capacity: max(1, width))
         textRanges.initialize(repeating: nil)
         keyValues = UnsafeMutableBufferPointer<Value>.allocate(capacity: max(1, width))
@@ -185,6 +211,7 @@ struct RecordLoad {
     /// Frees the buffers; called once, after the last `take`.
     func deallocate() {
         lastKey.deallocate()
+        steps.deallocate()
         textRanges.deallocate()
         keyValues.deinitialize().deallocate()
         if let base = specs.baseAddress { base.deinitialize(count: plan.specs.count) }
@@ -311,17 +338,19 @@ struct RecordLoad {
         let record = rows.beginRecord()
         var state = unknownState
         for f in 0..<width {
-            let request = requestOf[f]
-            textRanges[f] = nil
-            if isKeyPart[f] { keyValues[f] = .unknown }
-            if let r = field(request) {
+            let step = steps[f]
+            if step.isKeyPart {
+                textRanges[f] = nil   // read for key parts only
+                keyValues[f] = .unknown
+            }
+            if let r = field(step.request) {
                 let bytes = UnsafeRawBufferPointer(rebasing: all[r])
-                if isText[f] {
+                if step.isText {
                     if !isBlank(bytes) {
-                        textRanges[f] = r
-                        if f == keyField { continue }   // stored with the key, below
+                        if step.isKeyPart { textRanges[f] = r }
+                        if step.isKey { continue }   // stored with the key, below
                         let (tag, id) = rows.setText(bytes, record: record, field: f)
-                        if f == stateField {
+                        if step.isState {
                             // A known id inline: the call passes the row store by
                             // value, a copy of it per record from inside this closure.
                             let i = Int(id)
@@ -336,24 +365,24 @@ struct RecordLoad {
                         continue
                     }
                 } else {
-                    if isDecimal[f], let (units, scale) = ValueParser.plainDecimalUnits(bytes, mark: decimalMarks[f].0) {
+                    if step.isDecimal, let (units, scale) = ValueParser.plainDecimalUnits(bytes, mark: step.mark) {
                         // An amount as exports write it: straight into the row store.
                         rows.setDecimal(units: units, scale: scale, record: record, field: f)
-                        if isKeyPart[f] || f == stateField {
+                        if step.isKeyPart || step.isState {
                             let v = Value.decimal(FixedDecimal(units: units, scale: scale))
-                            if isKeyPart[f] { keyValues[f] = v }
-                            if f == stateField { state = classifier.classify(value: v) }
+                            if step.isKeyPart { keyValues[f] = v }
+                            if step.isState { state = classifier.classify(value: v) }
                         }
                         continue
                     }
-                    let parsed = isDecimal[f]
+                    let parsed = step.isDecimal
                         ? ValueParser.parseDecimal(bytes, mark: decimalMarks[f].0, thousands: decimalMarks[f].1)
                         : ValueParser.parse(bytes, as: specs[f])
                     switch parsed {
                     case .value(let v):
                         rows.set(v, record: record, field: f)
-                        if isKeyPart[f] { keyValues[f] = v }
-                        if f == stateField { state = classifier.classify(value: v) }
+                        if step.isKeyPart { keyValues[f] = v }
+                        if step.isState { state = classifier.classify(value: v) }
                         continue
                     case .empty:
                         break
@@ -367,7 +396,7 @@ struct RecordLoad {
                 }
             }
             rows.setUnknown(record: record, field: f)
-            if required[f] {
+            if step.required {
                 issues.append(ValueIssue(record: recordIndex, field: Int32(f),
                                          message: "required field '\(names[f])' is empty at \(file):\(line)"))
             }

@@ -33,8 +33,10 @@ extension CSVRun {
             window.start = pos
         }
 
-        // The batch, once the requested columns are known; `batched` records in it so far.
-        var batch: RecordBatch? = nil
+        // The batch (the requested columns are known: the engine names them); `batched`
+        // records in it so far. A constant, so the loop does not retain it per record.
+        let batch: RecordBatch? = batchSink == nil ? nil : columns.map { RecordBatch(slots: $0.count) }
+        let batchColumns = columns ?? []
         var batched = 0
         func flush() throws {
             guard batched > 0, let batch, let batchSink else { return }
@@ -96,11 +98,9 @@ extension CSVRun {
             let fieldCount = spans.count
             if columns == nil { columns = Array(0..<fieldCount) }
             if expected == nil { expected = fieldCount }
-            let slots = columns ?? []
-            if batchSink != nil, extent.status == .complete, !strayQuote, !extent.textAfterQuote,
+            if let batch, extent.status == .complete, !strayQuote, !extent.textAfterQuote,
                fieldCount == expected, !(marked && window.hasMark(in: pos..<max(extent.next, extent.contentEnd))) {
-                if batch == nil { batch = RecordBatch(slots: slots.count) }
-                if let batch, Self.add(slots, spans: spans, fieldCount: fieldCount, to: batch, at: batched) {
+                if Self.add(batchColumns, spans: spans, fieldCount: fieldCount, to: batch, at: batched) {
                     batch.lines[batched] = line
                     batch.textStarts[batched] = pos
                     batch.textEnds[batched] = extent.contentEnd
@@ -114,6 +114,7 @@ extension CSVRun {
                 }
             }
             try flush()
+            let slots = columns ?? []
             record.reset(fieldCount: slots.count)
             record.line = line
             // The ranges through one buffer: one uniqueness check, not one per field.
