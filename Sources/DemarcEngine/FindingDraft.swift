@@ -228,6 +228,17 @@ struct DraftList: RandomAccessCollection, MutableCollection {
         return (low, i - starts[low])
     }
 
+    /// Calls `body` with a function that gives each draft's address. The addresses stay valid
+    /// while this list lives and no draft is changed or removed: appending adds chunks and never
+    /// moves a draft (`DraftFindings` holds its list and only reads it).
+    func withAddresses<R>(_ body: ((Int) -> UnsafePointer<FindingDraft>) -> R) -> R {
+        let bases = chunks.map { $0.withUnsafeBufferPointer { $0.baseAddress } }
+        return body { i in
+            let (c, o) = locate(i)
+            return bases[c]! + o
+        }
+    }
+
     subscript(i: Int) -> FindingDraft {
         // Read in place: `drafts[i].rule` copies no whole draft (and retains none of its texts).
         _read {

@@ -27,7 +27,7 @@ public struct FindingList: RandomAccessCollection, Sendable, Hashable, Expressib
     public var endIndex: Int {
         switch storage {
         case .findings(let all): return all.count
-        case .drafts(let drafts): return drafts.order.count
+        case .drafts(let drafts): return drafts.count
         }
     }
 
@@ -78,8 +78,8 @@ public struct FindingList: RandomAccessCollection, Sendable, Hashable, Expressib
 /// show; read only once made.
 final class DraftFindings: @unchecked Sendable {
     let drafts: DraftList
-    /// The listed drafts in result order (indexes into `drafts`).
-    let order: [Int32]
+    /// How many drafts are listed.
+    let count: Int
     let tables: [SourceTable]
 
     /// Per table, where its records lie (`prefetch`), and the key arrays those pointers lead
@@ -90,10 +90,15 @@ final class DraftFindings: @unchecked Sendable {
     private let sourceNames: [String]
     /// The tables, used without a retain per record (`tables` keeps them).
     private let unretainedTables: [Unmanaged<SourceTable>]
+    /// The listed drafts' addresses in `drafts`, in result order (instead of their indexes,
+    /// `order`): a draft read through `drafts[i]` was copied whole on its way to a `borrowing`
+    /// parameter, each of its texts retained and released by both threads of a report, a sixth
+    /// of rendering the 5M report.
+    private let listed: UnsafeMutableBufferPointer<UnsafePointer<FindingDraft>>
 
     init(drafts: DraftList, order: [Int32], tables: [SourceTable]) {
         self.drafts = drafts
-        self.order = order
+        count = order.count
         self.tables = tables
         let found = tables.map { $0.rows.addresses() }
         rowAddresses = .allocate(capacity: max(1, tables.count))
@@ -101,18 +106,22 @@ final class DraftFindings: @unchecked Sendable {
         heldKeys = found.map(\.held)
         sourceNames = tables.map(\.def.name)
         unretainedTables = tables.map { Unmanaged.passUnretained($0) }
+        let listed = UnsafeMutableBufferPointer<UnsafePointer<FindingDraft>>.allocate(capacity: max(1, order.count))
+        drafts.withAddresses { address in
+            for (k, i) in order.enumerated() { (listed.baseAddress! + k).initialize(to: address(Int(i))) }
+        }
+        self.listed = listed
     }
 
     deinit {
         for addresses in rowAddresses.prefix(tables.count) { addresses.free() }
         rowAddresses.deallocate()
+        listed.deallocate()
     }
 
     /// `finding(i)` handed to `writer` part by part, in the same order, with the same texts.
     func write(_ i: Int, to writer: inout some FindingWriter) {
-        // The draft read in place (`DraftList`'s `_read`): binding it to a local copied it and
-        // retained its texts, about a tenth of writing a finding.
-        write(drafts[Int(order[i])], to: &writer)
+        write(listed[i], to: &writer)
     }
 
     /// How many findings ahead of the one it writes `write(_:to:each:)` asks for rows.
@@ -129,24 +138,24 @@ final class DraftFindings: @unchecked Sendable {
             // Rows and case numbers `ahead`, keys by case number halfway.
             if i &+ ahead < range.upperBound { prefetch(i &+ ahead, keys: false) }
             if i &+ ahead / 2 < range.upperBound { prefetch(i &+ ahead / 2, keys: true) }
-            write(drafts[Int(order[i])], to: &writer)
+            write(listed[i], to: &writer)
             each(&writer)
         }
     }
 
-    private func prefetch(_ i: Int, keys: Bool) { prefetchRows(of: drafts[Int(order[i])], keys: keys) }
-
-    private func prefetchRows(of d: borrowing FindingDraft, keys: Bool) {
-        for k in 0..<d.records.count {
-            let (s, r) = d.records[k]
+    private func prefetch(_ i: Int, keys: Bool) {
+        let d = listed[i]
+        for k in 0..<d.pointee.records.count {
+            let (s, r) = d.pointee.records[k]
             if keys { rowAddresses[s].prefetchKey(record: r) } else { rowAddresses[s].prefetch(record: r) }
         }
     }
 
-    private func write(_ d: borrowing FindingDraft, to writer: inout some FindingWriter) {
-        writer.beginFinding(rule: d.rule, kind: d.kind, severity: d.severity, status: d.status, key: d.keyParts,
-                            message: d.message, fixIn: d.fixIn, fingerprint: d.fingerprint)
-        if let (s, entry) = d.malformed {
+    private func write(_ draft: UnsafePointer<FindingDraft>, to writer: inout some FindingWriter) {
+        writer.beginFinding(rule: draft.pointee.rule, kind: draft.pointee.kind, severity: draft.pointee.severity,
+                            status: draft.pointee.status, key: draft.pointee.keyParts, message: draft.pointee.message,
+                            fixIn: draft.pointee.fixIn, fingerprint: draft.pointee.fingerprint)
+        if let (s, entry) = draft.pointee.malformed {
             let table = tables[s], e = table.malformed[entry]
             writer.beginSource(table.def.name)
             writer.beginRecord(file: e.file ?? table.file, line: e.line)
@@ -155,8 +164,8 @@ final class DraftFindings: @unchecked Sendable {
             writer.endSource()
         }
         var source = -1
-        for k in 0..<d.records.count {
-            let (s, r) = d.records[k]
+        for k in 0..<draft.pointee.records.count {
+            let (s, r) = draft.pointee.records[k]
             if s != source {
                 if source >= 0 { writer.endSource() }
                 writer.beginSource(sourceNames[s])
