@@ -40,8 +40,13 @@ struct CaseIndex {
     /// Keys that earlier sources indexed already are looked up on two threads at once (the
     /// index does not change meanwhile); the rest then go in one by one in record order, so
     /// the numbering is that of one thread.
-    mutating func add(_ table: SourceTable, source: Int) {
+    ///
+    /// `last`: no source is added after this one, so its new keys need no place in the hash
+    /// index; where they are distinct too (`SourceTable.keysAscending`), each is simply a case
+    /// of its own, in record order.
+    mutating func add(_ table: SourceTable, source: Int, last: Bool = false) {
         let count = table.lines.count
+        let distinct = table.keysAscending
         var keys = table.keys
         let keyMissing = table.keyMissing
         table.keys = []
@@ -103,6 +108,15 @@ struct CaseIndex {
             }
             if sortedCount == 0 {
                 warm &+= Self.lookUp(keys, keyMissing, into: &cases, index, caseKeys, lanes: lanes)
+            }
+            if last && distinct {
+                // Not found, distinct, and nothing looks them up later: new cases in record
+                // order without hashing them (5% of a 5M CRM export: 35 ms on one core).
+                for r in 0..<count where cases[r] < 0 {
+                    cases[r] = Self.newCase(keys[r], missing: keyMissing[r], &caseKeys, &caseMissing)
+                }
+                recordCases[source] = RecordCases(cases)
+                return
             }
             // The keys not found: new cases in record order, inserted in batches with reads
             // ahead, into an index sized for all of them at once (a CRM export five times the
@@ -453,7 +467,7 @@ final class CaseIndexing: @unchecked Sendable {
             next += 1
             lock.unlock()
             let started = DispatchTime.now().uptimeNanoseconds
-            index.add(ready, source: s)
+            index.add(ready, source: s, last: next == order.count)
             PhaseClock.note("index \(ready.def.name) \((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000) ms")
             // Until the next source is read, this thread would wait: sorted keys are hashed ahead.
             index.hashAhead { nextIsUnread() && !(help?.hasJob ?? false) }
@@ -476,7 +490,7 @@ final class CaseIndexing: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         while next < order.count, let table = tables[order[next]] {
-            index.add(table, source: order[next])
+            index.add(table, source: order[next], last: next + 1 == order.count)
             next += 1
         }
         var done = CaseIndex(sources: 0)

@@ -44,7 +44,9 @@ public final class RecordBatch {
     }
 
     /// Becomes a copy of `other` (the same number of slots) whose bytes it owns: valid after
-    /// the reader's window has moved on. Offsets then count from the first record's start.
+    /// the reader's window has moved on. The offsets are copied as they are and `base` moved
+    /// by the first record's start (rebasing each offset was half of the copy's time, on the
+    /// reading thread, which is the one a helped read waits for).
     public func copy(from other: RecordBatch) {
         precondition(other.slots == slots, "a batch copies a batch of as many fields")
         let n = other.count
@@ -58,17 +60,14 @@ public final class RecordBatch {
         }
         let owned = self.owned!
         if size > 0 { owned.copyMemory(from: other.base + first, byteCount: size) }
-        base = UnsafeRawPointer(owned)
-        for i in 0..<n {
-            lines[i] = other.lines[i]
-            textStarts[i] = other.textStarts[i] &- first
-            textEnds[i] = other.textEnds[i] &- first
-        }
-        for j in 0..<(n &* slots) {
-            let start = other.fieldStarts[j]
-            fieldStarts[j] = start < 0 ? -1 : start &- first
-            fieldEnds[j] = other.fieldEnds[j] &- first
-        }
+        // Offset `first` is the copy's first byte: `base` lies `first` bytes before it (only
+        // offsets from `first` on are ever read).
+        base = UnsafeRawPointer(owned) - first
+        lines.update(from: other.lines, count: n)
+        textStarts.update(from: other.textStarts, count: n)
+        textEnds.update(from: other.textEnds, count: n)
+        fieldStarts.update(from: other.fieldStarts, count: n &* slots)
+        fieldEnds.update(from: other.fieldEnds, count: n &* slots)
     }
 
     /// The bytes every offset of the batch lies in.

@@ -30,6 +30,29 @@ final class CaseIndexTests: XCTestCase {
         return Cases(index)
     }
 
+    /// The last source's new keys, when distinct (the loader saw them ascend), become cases
+    /// without the hash index: the same numbering as through it, whatever the first source.
+    func testTheLastSourcesDistinctNewKeysAreNumberedAsThroughTheIndex() throws {
+        let cases: [[[String]]] = [
+            [["a", "c", "e"], ["a", "b", "c", "d", "f"]],                 // sorted first source
+            [["e", "a", "c", "a"], ["a", "b", "c", "d", "f"]],            // first source unsorted, repeated
+            [["a", "c"], ["b", "d"]],                                      // no key in common
+            [(0..<3000).map { String(format: "K%05d", $0 * 2) }, (0..<4000).map { String(format: "K%05d", $0 * 3) }],
+        ]
+        for keys in cases {
+            let tables = try keys.enumerated().map { try table("s\($0.offset)", keys: $0.element) }
+            XCTAssertTrue(tables[1].keysAscending)
+            var through = CaseIndex(sources: 2, parallelRecords: 1000)
+            through.add(tables[0], source: 0)
+            through.add(tables[1], source: 1)
+            let fresh = try keys.enumerated().map { try table("s\($0.offset)", keys: $0.element) }
+            var direct = CaseIndex(sources: 2, parallelRecords: 1000)
+            direct.add(fresh[0], source: 0)
+            direct.add(fresh[1], source: 1, last: true)
+            XCTAssertEqual(Cases(direct), Cases(through), "\(keys.map { $0.prefix(5) })")
+        }
+    }
+
     func testCasesAreNumberedSourceBySourceEachSourcesNewKeysInRecordOrder() throws {
         let keys = [["a", "b", "c", "a"], ["c", "d", "", "b", "d"]]
         let first = try indexed(keys, order: [0, 1])
