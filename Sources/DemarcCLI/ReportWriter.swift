@@ -1,3 +1,4 @@
+import CFileOps
 import Foundation
 import DemarcCore
 import DemarcEngine
@@ -152,10 +153,16 @@ final class StagedFile {
         }
     }
 
-    /// Renames the temporary file over `path`.
+    /// Puts the temporary file in place of `path`, atomically: where `path` is a file already
+    /// (the last run's report), the two swap names and the old one is removed; else a rename.
+    /// A rename over an existing file made ext4 write the new one back within the rename
+    /// (auto_da_alloc): 90-110 ms for 200 MB, every night a report replaces the last.
     func commit() throws {
         guard pending else { return }
-        guard rename(temporary, path) == 0 else {
+        var status = stat()
+        if lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, demarc_exchange(temporary, path) == 0 {
+            unlink(temporary)   // now the old report (a signal meanwhile removes it as well)
+        } else if rename(temporary, path) != 0 {
             let why = StagedFile.reason(errno)
             discard()
             throw DemarcError.cannotWrite(path: path, why)

@@ -96,6 +96,33 @@ final class CheckCommandTests: XCTestCase {
                        "error: --format 'json:/nonexistent/folder/result.json': the folder '/nonexistent/folder' does not exist\n")
     }
 
+    /// A report takes the place of the last one at its path (the two swap names, then the old
+    /// one goes), and leaves nothing else in the folder; a symbolic link at the path is
+    /// replaced by the report, the file it pointed to left alone.
+    func testAReportReplacesTheLastOneAndLeavesNothingElse() throws {
+        let folder = Binary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("result.jsonl")
+        try "the last run's report\n".write(to: out, atomically: false, encoding: .utf8)
+        let r = try Binary.run(["check", rules, "--format", "jsonl:\(out.path)", "--quiet"])
+        XCTAssertEqual(r.code, 1, r.stderr)
+        let report = try String(contentsOf: out, encoding: .utf8)
+        XCTAssertTrue(report.hasPrefix("{\"rule\":"), report)
+        XCTAssertEqual(report.split(separator: "\n").count, 11)   // 10 findings and the summary
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["result.jsonl"])
+
+        let elsewhere = folder.appendingPathComponent("kept.txt"), link = folder.appendingPathComponent("linked.jsonl")
+        try "not a report\n".write(to: elsewhere, atomically: false, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: elsewhere)
+        let again = try Binary.run(["check", rules, "--format", "jsonl:\(link.path)", "--quiet"])
+        XCTAssertEqual(again.code, 1, again.stderr)
+        XCTAssertEqual(try String(contentsOf: link, encoding: .utf8), report)
+        XCTAssertNil(try? FileManager.default.destinationOfSymbolicLink(atPath: link.path), "the link itself is replaced")
+        XCTAssertEqual(try String(contentsOf: elsewhere, encoding: .utf8), "not a report\n")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted(),
+                       ["kept.txt", "linked.jsonl", "result.jsonl"])
+    }
+
     func testAReportPathThatIsAFolderIsAUsageError() throws {
         let folder = Binary.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
