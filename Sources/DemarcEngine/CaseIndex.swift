@@ -455,12 +455,16 @@ final class CaseIndexing: @unchecked Sendable {
     }
 
     /// Source `source` is read (`table`), or failed to be (nil: nothing more is indexed).
-    /// Hashing ahead stops for a reader's call for `help`.
-    func loaded(_ source: Int, _ table: SourceTable?, help: ReadHelp? = nil) {
+    /// Once this thread has nothing but hashing ahead to do, it offers `help` to a reader still
+    /// reading (not before: a reader that took it would wait for the indexing), and stops
+    /// hashing ahead for the reader's call. Returns whether it offered.
+    @discardableResult
+    func loaded(_ source: Int, _ table: SourceTable?, help: ReadHelp? = nil) -> Bool {
+        var offered = false
         lock.lock()
         tables[source] = table
         if table == nil { failed = true }
-        if busy { lock.unlock(); return }   // the busy thread sees this source next
+        if busy { lock.unlock(); return offered }   // the busy thread sees this source next
         busy = true
         while !failed, next < order.count, let ready = tables[order[next]] {
             let s = order[next]
@@ -469,12 +473,17 @@ final class CaseIndexing: @unchecked Sendable {
             let started = DispatchTime.now().uptimeNanoseconds
             index.add(ready, source: s, last: next == order.count)
             PhaseClock.note("index \(ready.def.name) \((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000) ms")
+            if let help, !offered {
+                help.offer()
+                offered = true
+            }
             // Until the next source is read, this thread would wait: sorted keys are hashed ahead.
             index.hashAhead { nextIsUnread() && !(help?.hasJob ?? false) }
             lock.lock()
         }
         busy = false
         lock.unlock()
+        return offered
     }
 
     /// Whether a source is still to be indexed and not read yet.

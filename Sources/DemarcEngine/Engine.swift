@@ -254,9 +254,8 @@ public enum Engine {
             results.lock.lock()
             results.items[i] = result
             results.lock.unlock()
-            help?.offer()
-            indexing.loaded(i, try? result.get(), help: help)
-            help?.serve()
+            let offered = indexing.loaded(i, try? result.get(), help: help)
+            help?.serve(offered: offered)
         }
         var tables: [SourceTable] = []
         for item in results.items {

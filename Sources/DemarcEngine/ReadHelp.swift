@@ -4,10 +4,11 @@ import DemarcReaders
 /// Lets a reader thread that is done help one that is still reading (`Engine.readSources`).
 ///
 /// Two sources on two cores rarely take equally long: the benchmark's accounting file is read
-/// in about two thirds of the CRM file's time, and that core then waited. The thread still
-/// reading can hand its loader over (`HelpJob`): from then on it only scans, and passes each
-/// batch of records, copied, to the helper, which decodes them in the same order into the same
-/// table. The two halves of the work then run side by side.
+/// in about two thirds of the CRM file's time, and that core then waited. A thread offers help
+/// once it has read and indexed its source (`CaseIndexing.loaded`, or `serve`); the thread still
+/// reading can then hand its loader over (`HelpJob`): from then on it only scans, and passes
+/// each batch of records, copied, to the helper, which decodes them in the same order into the
+/// same table. The two halves of the work then run side by side.
 final class ReadHelp: @unchecked Sendable {
     private let condition = NSCondition()
     // Guarded by `condition`.
@@ -63,13 +64,15 @@ final class ReadHelp: @unchecked Sendable {
     }
 
     /// Helps while a source is still being read: runs the job posted, if one is or comes;
-    /// returns once no source is being read or the job is done. Call after `offer`.
-    func serve() {
+    /// returns once no source is being read or the job is done. Offers help first unless the
+    /// caller did (`offered`).
+    func serve(offered callerOffered: Bool) {
         condition.lock()
+        if !callerOffered { offered += 1 }
         while posted == nil && reading > 0 { condition.wait() }
         let job = posted
         posted = nil
-        if job == nil && offered > 0 { offered -= 1 }
+        if job == nil && offered > 0 { offered -= 1 }   // the offer goes with the thread
         condition.unlock()
         job?.run()
     }

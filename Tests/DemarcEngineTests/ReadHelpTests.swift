@@ -42,7 +42,7 @@ final class ReadHelpTests: XCTestCase {
         help.started()
         help.offer()
         let served = DispatchSemaphore(value: 0)
-        Thread { help.serve(); served.signal() }.start()
+        Thread { help.serve(offered: true); served.signal() }.start()
         var helped = loader(path)
         helped.help = help
         let table = try helped.load()
@@ -83,6 +83,21 @@ final class ReadHelpTests: XCTestCase {
         XCTAssertEqual(alone.malformed.count, 21)
         XCTAssertEqual(alone.valueIssues.count, 42)   // 21 invalid amounts, 21 empty stages
         XCTAssertTrue(alone.keysAscending)
+    }
+
+    /// The thread done reading offers help only once its own indexing is done (a reader that
+    /// took help earlier would wait for it), and only once.
+    func testHelpIsOfferedOnceTheIndexingIsDone() throws {
+        let path = T.csv(csv(records: 3_000))
+        let table = try loader(path).load()
+        let help = ReadHelp()
+        var none: RecordLoad? = nil
+        XCTAssertNil(help.hire(&none), "nobody offers help yet")
+        let indexing = CaseIndexing(order: [0, 1])
+        XCTAssertTrue(indexing.loaded(0, table, help: help), "indexed, then offered")
+        XCTAssertFalse(indexing.loaded(0, table, help: nil), "nothing indexed: nothing offered")
+        XCTAssertNotNil(help.hire(&none))
+        XCTAssertNil(help.hire(&none), "one job a run")
     }
 
     func testKeysInNoOrderTakeNoHelp() throws {
