@@ -60,7 +60,7 @@ struct CaseIndex {
         // do not repeat).
         var cases: [Int32] = []
         var identity = false
-        if caseKeys.isEmpty && (table.keysAscending || Self.isAscending(keys, keyMissing)) {
+        if caseKeys.isEmpty && (distinct || Self.isAscending(keys, keyMissing)) {
             // A list in key order is its own index: no hash of 5M keys, no table of their slots.
             identity = true
             swap(&caseKeys, &keys)

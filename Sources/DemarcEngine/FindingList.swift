@@ -77,7 +77,8 @@ public struct FindingList: RandomAccessCollection, Sendable, Hashable, Expressib
 /// A run's drafts, which of them are listed in which order, and the tables whose records they
 /// show; read only once made.
 final class DraftFindings: @unchecked Sendable {
-    let drafts: DraftList
+    /// Held, not read: `listed` points into its chunks.
+    private let drafts: DraftList
     /// How many drafts are listed.
     let count: Int
     let tables: [SourceTable]

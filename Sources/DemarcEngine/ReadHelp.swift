@@ -113,7 +113,6 @@ final class HelpJob: @unchecked Sendable {
     /// Posts a copy of `batch` (its bytes and offsets: the reader's window moves on).
     func post(_ batch: RecordBatch) {
         condition.lock()
-        while pending >= HelpJob.limit { condition.wait() }
         let copy = spare.popLast() ?? RecordBatch(slots: batch.slots)
         condition.unlock()
         copy.copy(from: batch)
@@ -123,14 +122,13 @@ final class HelpJob: @unchecked Sendable {
     /// Posts a record that goes the one-by-one way (its bytes owned).
     func post(_ record: inout RawRecord) {
         record.ownBytes()
-        condition.lock()
-        while pending >= HelpJob.limit { condition.wait() }
-        condition.unlock()
         enqueue(.record(record))
     }
 
+    /// Appends `item`, once fewer than `limit` wait.
     private func enqueue(_ item: Item) {
         condition.lock()
+        while pending >= HelpJob.limit { condition.wait() }
         items.append(item)
         pending += 1
         condition.broadcast()
