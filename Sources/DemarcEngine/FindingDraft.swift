@@ -192,7 +192,9 @@ struct DraftList: RandomAccessCollection, MutableCollection {
     var startIndex: Int { 0 }
     var endIndex: Int { count }
 
-    mutating func append(_ draft: FindingDraft) {
+    /// Takes `draft` over (`consuming`: a draft made for the list is moved into it, not copied
+    /// with a retain and a release of each of its texts).
+    mutating func append(_ draft: consuming FindingDraft) {
         if chunks.isEmpty || chunks[chunks.count - 1].count == DraftList.chunkSize {
             var chunk: [FindingDraft] = []
             chunk.reserveCapacity(DraftList.chunkSize)

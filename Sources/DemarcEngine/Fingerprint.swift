@@ -26,26 +26,35 @@ public enum Fingerprint {
         }
         for part in extra { count += 1 + part.utf8.count }
         return withUnsafeTemporaryAllocation(byteCount: max(1, count), alignment: 1) { buffer in
-            var at = 0
-            func put(_ text: String) {
-                var text = text
-                text.withUTF8 { utf8 in
-                    UnsafeMutableRawBufferPointer(rebasing: buffer[at..<at + utf8.count]).copyMemory(from: UnsafeRawBufferPointer(utf8))
-                    at += utf8.count
+            // Laid out through a plain pointer: nested functions that moved a captured offset
+            // had each access to it checked for exclusivity at run time (a tenth of a draft's
+            // instructions in callgrind).
+            let base = buffer.baseAddress!
+            var at = put(rule, at: base)
+            switch key {
+            case .one(let part):
+                at.storeBytes(of: separator, as: UInt8.self)
+                at = put(part, at: at + 1)
+            case .many(let parts):
+                for part in parts {
+                    at.storeBytes(of: separator, as: UInt8.self)
+                    at = put(part, at: at + 1)
                 }
             }
-            put(rule)
-            func putPart(_ part: String) {
-                buffer[at] = separator
-                at += 1
-                put(part)
+            for part in extra {
+                at.storeBytes(of: separator, as: UInt8.self)
+                at = put(part, at: at + 1)
             }
-            switch key {
-            case .one(let part): putPart(part)
-            case .many(let parts): parts.forEach(putPart)
-            }
-            extra.forEach(putPart)
-            return SHA256.digest(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            return SHA256.digest(UnsafeRawBufferPointer(start: base, count: count))
+        }
+    }
+
+    /// Copies `text`'s UTF-8 to `at`; returns the address after it.
+    @inline(__always) private static func put(_ text: String, at: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
+        var text = text
+        return text.withUTF8 { utf8 in
+            if let source = utf8.baseAddress { at.copyMemory(from: source, byteCount: utf8.count) }
+            return at + utf8.count
         }
     }
 }

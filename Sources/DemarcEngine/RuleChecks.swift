@@ -42,6 +42,7 @@ struct RuleChecker {
         }
         let (mustHave, mustLack) = presence(rule.kind)
         let prefilter = RulePrefilter(rule, store: store)
+        let resolved = ResolvedRule(rule, store: store, checker: self)
         // Local copies of the columns the loop reads: reading a class's properties in the loop
         // costs a dynamic exclusivity check each time.
         let missing = store.missing
@@ -69,9 +70,7 @@ struct RuleChecker {
             if let condition = rule.where {
                 guard case .bool(true) = Evaluator.evaluate(condition, in: context, calendar: calendar) else { continue }
             }
-            let before = drafts.count
-            check(rule, rank: rank, context: context, defaults: &defaults, into: &drafts)
-            for i in before..<drafts.count { drafts[i].message = messages.shared(drafts[i].message) }
+            check(rule, resolved, rank: rank, context: context, defaults: &defaults, messages: &messages, into: &drafts)
         }
     }
 
@@ -88,17 +87,25 @@ struct RuleChecker {
         }
     }
 
-    private func check(_ rule: Rule, rank: Int, context: CaseContext, defaults: inout DefaultMessages,
+    /// The positions (table order) of the tables named `names`: the sources a finding shows.
+    fileprivate func shown(_ names: [String]) -> [Int] {
+        sourceNames.indices.filter { names.contains(sourceNames[$0]) }
+    }
+
+    /// The full check of case `c`, appending its findings (each message through `messages`, so
+    /// that findings saying the same share one text).
+    private func check(_ rule: Rule, _ resolved: ResolvedRule, rank: Int, context: CaseContext,
+                       defaults: inout DefaultMessages, messages shared: inout SharedTexts,
                        into drafts: inout DraftList) {
         let c = context.caseIndex
         let messages = Messages(store: store, caseIndex: c)
         func draft(kind: String, extra: [String], defaultMessage: @autoclosure () -> String,
-                   fixIn: String?, sources: [String], suffix: String = "") -> FindingDraft {
+                   fixIn: String?, shows: [Int], suffix: String = "", fieldRank: Int = 0) -> FindingDraft {
             let key = keyParts <= 1 ? DraftKey.one(keys[c]) : .many(splitKey(keys[c], parts: keyParts))
-            let message = (rule.message.map { messages.render($0, rule.messagePlaceholders, context, calendar) }
-                           ?? defaultMessage()) + suffix
+            let message = shared.shared((rule.message.map { messages.render($0, rule.messagePlaceholders, context, calendar) }
+                                         ?? defaultMessage()) + suffix)
             var records = RecordRefs()
-            for t in sourceNames.indices where sources.contains(sourceNames[t]) {
+            for t in shows {
                 if grouped[t] {
                     records.append(source: orders[t], store.tables[t].caseRecords(c))
                 } else if case let row = Int(caseRows[t][c]), row >= 0 {
@@ -111,28 +118,28 @@ struct RuleChecker {
                 message: message, fixIn: rule.fixIn ?? fixIn,
                 fingerprint: Fingerprint.digest(rule: rule.id, key: key, extra: extra),
                 records: records, malformed: nil, sourceRank: first?.source ?? 0,
-                line: first.map { Int(lines[$0.source][$0.record]) } ?? 0, fieldRank: 0)
+                line: first.map { Int(lines[$0.source][$0.record]) } ?? 0, fieldRank: fieldRank)
         }
 
-        switch rule.kind {
+        switch resolved.kind {
         case .definite(let s):
-            guard let table = store.table(s), let cls = table.stateClass(c), !cls.isDefinite else { return }
-            drafts.append(draft(kind: "indefinite", extra: [s],
+            guard let table = resolved.first, let cls = table.stateClass(c), !cls.isDefinite else { return }
+            drafts.append(draft(kind: "indefinite", extra: resolved.extra,
                                 defaultMessage: defaults.message(table, c, variant: 1) {
                                     "\(messages.says(table, withClass: true)), neither booked nor not booked"
                                 },
-                                fixIn: s, sources: [s]))
+                                fixIn: s, shows: resolved.shows))
 
-        case .counterpart(let a, let b):
-            guard let table = store.table(a) else { return }
+        case .counterpart(_, let b):
+            guard let table = resolved.first else { return }
             drafts.append(draft(kind: "missing-counterpart", extra: [],
                                 defaultMessage: defaults.message(table, c, variant: 2) {
                                     "\(messages.says(table, withClass: false)) but \(b) has no record"
                                 },
-                                fixIn: b, sources: [a]))
+                                fixIn: b, shows: resolved.shows))
 
         case .agree(let a, let b, let transitionalAllowed):
-            guard let ta = store.table(a), let tb = store.table(b),
+            guard let ta = resolved.first, let tb = resolved.second,
                   let ca = ta.stateClass(c), let cb = tb.stateClass(c) else { return }
             let blurred: Bool
             if ca.isDefinite && cb.isDefinite {
@@ -145,32 +152,29 @@ struct RuleChecker {
             let fix = !ca.isDefinite ? a : b
             drafts.append(draft(kind: "disagreement", extra: [],
                                 defaultMessage: "\(messages.says(ta, withClass: true)) but \(messages.says(tb, withClass: true))",
-                                fixIn: fix, sources: [a, b]))
+                                fixIn: fix, shows: resolved.shows))
 
-        case .owned(let field, let owner, let copies, let tolerance):
-            guard let to = store.table(owner), let fo = to.fieldIndex[field] else { return }
-            let ownerValue = to.caseValue(c, field: fo)
+        case .owned(let field, let owner, _, let tolerance):
+            guard let to = resolved.first else { return }
+            let ownerValue = to.caseValue(c, field: resolved.field)
             if ownerValue.isUnknown { return }
-            for copy in copies {
-                guard let tc = store.table(copy), tc.caseRow[c] >= 0, let fc = tc.fieldIndex[field] else { continue }
-                let copyValue = tc.caseValue(c, field: fc)
+            for copy in resolved.copies where caseRows[copy.position][c] >= 0 {
+                let copyValue = copy.table.caseValue(c, field: copy.field)
                 if sameOwnedValue(ownerValue, copyValue, tolerance: tolerance) { continue }
-                var d = draft(kind: "ownership", extra: [field, copy],
-                              defaultMessage: copyValue.isUnknown
-                                ? joinedText(copy, " has no ", field, " but ", owner, ", which owns it, has '",
-                                             ownerValue.resultText, "'")
-                                : joinedText(copy, " has ", field, " '", copyValue.resultText, "' but ", owner,
-                                             ", which owns it, has '", ownerValue.resultText, "'"),
-                              fixIn: copy, sources: [owner, copy])
-                d.fieldRank = fc
-                drafts.append(d)
+                let name = copy.name
+                drafts.append(draft(kind: "ownership", extra: copy.extra,
+                                    defaultMessage: copyValue.isUnknown
+                                        ? joinedText(name, " has no ", field, " but ", owner, ", which owns it, has '",
+                                                     ownerValue.resultText, "'")
+                                        : joinedText(name, " has ", field, " '", copyValue.resultText, "' but ", owner,
+                                                     ", which owns it, has '", ownerValue.resultText, "'"),
+                                    fixIn: name, shows: copy.shows, fieldRank: copy.field))
             }
 
-        case .stale(let s, let classes, let since, let limit):
-            guard let table = store.table(s), let cls = table.stateClass(c) else { return }
-            let wanted = classes ?? table.classes.filter { !$0.isDefinite }
-            guard wanted.contains(cls), let fs = table.fieldIndex[since] else { return }
-            let start = table.caseValue(c, field: fs)
+        case .stale(let s, _, let since, let limit):
+            guard let table = resolved.first, let cls = table.stateClass(c) else { return }
+            guard resolved.wanted.contains(cls), resolved.field >= 0 else { return }
+            let start = table.caseValue(c, field: resolved.field)
             let says = messages.says(table, withClass: true)
             let message: String
             switch (start, limit) {
@@ -187,7 +191,8 @@ struct RuleChecker {
                 guard asOf > close else { return }
                 message = "\(says) although the period of \(day.isoText) closed on \(close.isoText)"
             }
-            drafts.append(draft(kind: "stale", extra: [s], defaultMessage: message, fixIn: s, sources: [s]))
+            drafts.append(draft(kind: "stale", extra: resolved.extra, defaultMessage: message, fixIn: s,
+                                shows: resolved.shows))
 
         case .expect(let expr):
             let result = Evaluator.evaluate(expr, in: context, calendar: calendar)
@@ -196,10 +201,9 @@ struct RuleChecker {
             if result.isUnknown {
                 suffix = " (unknown: \(Evaluator.firstUnknown(expr, in: context, calendar: calendar) ?? "a value"))"
             }
-            let fix = firstSource(expr) ?? rule.where.flatMap(firstSource)
             drafts.append(draft(kind: "violation", extra: [],
                                 defaultMessage: "expected '\(expr.text)' does not hold",
-                                fixIn: fix, sources: store.tables.map(\.def.name), suffix: suffix))
+                                fixIn: resolved.fix, shows: resolved.shows, suffix: suffix))
         }
     }
 
@@ -224,6 +228,66 @@ struct RuleChecker {
         }
         walk(expr)
         return best?.1
+    }
+}
+
+/// What a rule's full check looks up by name, looked up once per rule: per finding, finding a
+/// table by name and a field by hashing its name retained tables that both threads of the
+/// rules phase share, and the finding's sources were matched by name against every table.
+private struct ResolvedRule {
+    /// The rule's kind (its payload bound once, not per case).
+    let kind: RuleKind
+    /// The table the kind names first (`definite`, `stale`: the source; `counterpart`: `of`;
+    /// `agree`: the first; `owned`: the owner), and `agree`'s second; nil where absent.
+    var first: SourceTable?
+    var second: SourceTable?
+    /// `owned`: the owner's field; `stale`: the `since` field (-1: none).
+    var field = -1
+    /// `owned`: the copies the store holds with the field, with the fingerprint's extra parts
+    /// and the tables their findings show.
+    var copies: [(table: SourceTable, position: Int, name: String, field: Int, extra: [String], shows: [Int])] = []
+    /// The tables (positions) a finding shows, and the fingerprint's extra parts.
+    var shows: [Int] = []
+    var extra: [String] = []
+    /// `stale`: the classes that may go stale.
+    var wanted: [StateClass] = []
+    /// `expect`: where its findings are fixed.
+    var fix: String?
+
+    init(_ rule: Rule, store: CaseStore, checker: RuleChecker) {
+        kind = rule.kind
+        switch rule.kind {
+        case .definite(let s):
+            first = store.table(s)
+            extra = [s]
+            shows = checker.shown([s])
+        case .counterpart(let a, _):
+            first = store.table(a)
+            shows = checker.shown([a])
+        case .agree(let a, let b, _):
+            first = store.table(a)
+            second = store.table(b)
+            shows = checker.shown([a, b])
+        case .owned(let field, let owner, let copyNames, _):
+            first = store.table(owner)
+            guard let to = first, let fo = to.fieldIndex[field] else { first = nil; return }
+            self.field = fo
+            for copy in copyNames {
+                guard let tc = store.table(copy), let fc = tc.fieldIndex[field] else { continue }
+                let position = store.tables.firstIndex { $0 === tc } ?? 0
+                copies.append((tc, position, copy, fc, [field, copy], checker.shown([owner, copy])))
+            }
+        case .stale(let s, let classes, let since, _):
+            first = store.table(s)
+            guard let table = first else { return }
+            wanted = classes ?? table.classes.filter { !$0.isDefinite }
+            field = table.fieldIndex[since] ?? -1
+            extra = [s]
+            shows = checker.shown([s])
+        case .expect(let expr):
+            fix = checker.firstSource(expr) ?? rule.where.flatMap(checker.firstSource)
+            shows = Array(store.tables.indices)
+        }
     }
 }
 
