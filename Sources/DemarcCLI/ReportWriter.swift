@@ -87,15 +87,28 @@ enum ReportWriter {
 
     /// Writes bytes to standard output unbuffered.
     static func writeStandardOutput(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { buffer in
-            guard let base = buffer.baseAddress else { return }
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(1, base + offset, buffer.count - offset)
-                if n <= 0 { break }
-                offset += n
-            }
+        bytes.withUnsafeBytes { _ = writeAll(1, $0) }
+    }
+
+    /// The most one `write` call hands the kernel. A larger write lets ext4 put the bytes in
+    /// page-cache folios of up to 2 MiB, and on a virtual machine that hands free memory back
+    /// to its host (free page reporting, which reports free blocks of 2 MiB and more) each such
+    /// folio is memory the host must give back page by page: 200 MB written 2 MiB at a time
+    /// took 0.37-0.40 s in the kernel's copy, 1 MiB or 256 KiB at a time 0.07-0.08 s (`dd` on
+    /// the benchmark's machine; bench/RESULTS.md).
+    static let writeLimit = 1 << 18
+
+    /// Writes all of `buffer` to `fd`, `writeLimit` bytes a call at most: 0, or the errno of
+    /// the failure (ENOSPC for a write that wrote nothing).
+    static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Int32 {
+        guard let base = buffer.baseAddress else { return 0 }
+        var offset = 0
+        while offset < buffer.count {
+            let n = Glibc.write(fd, base + offset, min(buffer.count - offset, writeLimit))
+            if n <= 0 { return n < 0 ? errno : ENOSPC }
+            offset += n
         }
+        return 0
     }
 }
 
@@ -130,15 +143,7 @@ final class StagedFile {
         }
         do {
             try render { piece in
-                var failure: Int32 = 0
-                piece.withUnsafeBytes { buffer in
-                    var offset = 0
-                    while offset < buffer.count, let base = buffer.baseAddress {
-                        let n = Glibc.write(fd, base + offset, buffer.count - offset)
-                        if n <= 0 { failure = n < 0 ? errno : ENOSPC; break }
-                        offset += n
-                    }
-                }
+                let failure = piece.withUnsafeBytes { ReportWriter.writeAll(fd, $0) }
                 if failure != 0 { throw DemarcError.cannotWrite(path: path, StagedFile.reason(failure)) }
             }
         } catch {

@@ -123,6 +123,45 @@ final class CheckCommandTests: XCTestCase {
                        ["kept.txt", "linked.jsonl", "result.jsonl"])
     }
 
+    /// A report several times `ReportWriter.writeLimit` (256 KiB a write call) arrives whole, in
+    /// the file as on standard output: every line a finding or the summary, none cut or doubled.
+    func testAReportLargerThanOneWriteArrivesWhole() throws {
+        let folder = Binary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var crm = "id,stage,amount\n"
+        for i in 0..<6000 { crm += "K-\(i),\"Closed Won, \(i % 7)\",\(i).50\n" }
+        try crm.write(to: folder.appendingPathComponent("crm.csv"), atomically: false, encoding: .utf8)
+        try "id,status\nK-0,posted\n".write(to: folder.appendingPathComponent("accounting.csv"), atomically: false, encoding: .utf8)
+        let ruleFile = folder.appendingPathComponent("rules.yaml")
+        try """
+            demarc: 1
+            sources:
+              crm: { file: crm.csv, key: id, fields: { id: id, stage: stage, amount: { column: amount, type: decimal } } }
+              accounting: { file: accounting.csv, key: id, fields: { id: id, status: status } }
+            rules:
+              - id: crm-has-booking
+                counterpart: { of: crm, in: accounting }
+            """.write(to: ruleFile, atomically: false, encoding: .utf8)
+        let out = folder.appendingPathComponent("result.jsonl")
+        let toFile = try Binary.run(["check", ruleFile.path, "--format", "jsonl:\(out.path)", "--quiet"])
+        XCTAssertEqual(toFile.code, 1, toFile.stderr)
+        let toStandardOutput = try Binary.run(["check", ruleFile.path, "--format", "jsonl", "--quiet"])
+        XCTAssertEqual(toStandardOutput.code, 1, toStandardOutput.stderr)
+        let report = try Data(contentsOf: out)
+        XCTAssertGreaterThan(report.count, 4 << 18)
+        XCTAssertEqual(report, Data(toStandardOutput.stdout.utf8))
+        let lines = report.split(separator: UInt8(ascii: "\n"))
+        XCTAssertEqual(lines.count, 6000)   // 5,999 findings and the summary
+        var keys = Set<String>()
+        for line in lines.dropLast() {
+            let finding = try XCTUnwrap(JSONSerialization.jsonObject(with: line) as? [String: Any])
+            keys.insert(try XCTUnwrap((finding["key"] as? [String])?.first))
+        }
+        XCTAssertEqual(keys, Set((1..<6000).map { "K-\($0)" }))
+        let summary = try XCTUnwrap(JSONSerialization.jsonObject(with: lines.last!) as? [String: Any])
+        XCTAssertEqual((summary["summary"] as? [String: Any])?["findings"] as? Int, 5999)
+    }
+
     func testAReportPathThatIsAFolderIsAUsageError() throws {
         let folder = Binary.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
