@@ -10,8 +10,12 @@ import Foundation
 /// milliseconds, so they are taken a few hundred times in a large report.
 final class PieceRing: @unchecked Sendable {
     /// Batches made ahead of the writing, at most (their buffers, 2 MiB each at 4096 findings,
-    /// are reused). Four held 8 MiB more at the peak of a 1M run and wrote no faster.
-    static let slots = 2
+    /// are reused). With two, the other thread waited whenever this one was writing while it
+    /// made the batch after: `demarc-reportbench` at 5M records a side, 416,863 findings, took
+    /// 337 ms in memory and 535-546 ms written to a file with two, 245 and 411-458 ms with four
+    /// (three and eight no better). The two buffers more sit below the peak of a 5M run (set by
+    /// the rules); at 1M, where the report is the peak, they raised it from 110 to 116 MiB.
+    static let slots = 4
 
     private let batches: Int
     private let make: @Sendable (Int, inout [UInt8]) -> Void
