@@ -92,10 +92,11 @@ enum ReportWriter {
 
     /// The most one `write` call hands the kernel. A larger write lets ext4 put the bytes in
     /// page-cache folios of up to 2 MiB, and on a virtual machine that hands free memory back
-    /// to its host (free page reporting, which reports free blocks of 2 MiB and more) each such
-    /// folio is memory the host must give back page by page: 200 MB written 2 MiB at a time
-    /// took 0.37-0.40 s in the kernel's copy, 1 MiB or 256 KiB at a time 0.07-0.08 s (`dd` on
-    /// the benchmark's machine; bench/RESULTS.md).
+    /// to its host (free page reporting, which reports free blocks of 2 MiB and more) such a
+    /// folio can be memory the host must give back page by page. `dd` of 200 MB on the
+    /// benchmark's machine: in one series 0.37-0.40 s at 2 MiB a write against 0.07-0.08 s at
+    /// 1 MiB or 256 KiB; a C program writing 200 MiB after 3 GB were touched and freed (free
+    /// memory gone cold): 2 MiB writes 0.07-0.27 s, 256 KiB 0.07-0.09 s (bench/RESULTS.md).
     static let writeLimit = 1 << 18
 
     /// Writes all of `buffer` to `fd`, `writeLimit` bytes a call at most: 0, or the errno of
