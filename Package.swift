@@ -30,14 +30,14 @@ let package = Package(
         ),
         // A prefetch hint for the report's reads of scattered rows (header only, no library).
         .systemLibrary(name: "CHints"),
-        .systemLibrary(name: "CFileOps"),
+        .systemLibrary(name: "CSystem"),
         .target(name: "DemarcCore", dependencies: ["COpenSSLCrypto"]),
         .target(name: "DemarcReaders", dependencies: ["DemarcCore", "CLibXML2"]),
         .target(name: "DemarcRules", dependencies: ["DemarcCore", "DemarcReaders", .product(name: "Yams", package: "Yams")]),
         .target(name: "DemarcEngine", dependencies: ["DemarcCore", "DemarcReaders", "DemarcRules", "CHints"]),
         .target(name: "DemarcReports", dependencies: ["DemarcCore", "DemarcRules", "DemarcEngine"]),
         .target(name: "DemarcCLI", dependencies: [
-            "DemarcCore", "DemarcReaders", "DemarcRules", "DemarcEngine", "DemarcReports", "CFileOps",
+            "DemarcCore", "DemarcReaders", "DemarcRules", "DemarcEngine", "DemarcReports", "CSystem",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "demarc", dependencies: ["DemarcCLI"]),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSystem
 import DemarcCore
 #if canImport(Glibc)
 import Glibc
@@ -25,8 +26,21 @@ public struct Demarc: ParsableCommand {
 
     public init() {}
 
+    /// Has glibc's allocator keep memory the run frees for the run's next allocations: arrays
+    /// up to 32 MiB from the heap rather than each from a mapping of its own, the heap never
+    /// trimmed, and grown 64 MiB at a time. A run frees and allocates large arrays phase after
+    /// phase (keys, indexes, cases, drafts, sort keys); each new mapping was new pages for the
+    /// kernel to fault in and clear. At 5M records a side: 136k -> 112-117k page faults, system
+    /// time 0.81-0.94 -> 0.67-0.81 s, wall 2.92-3.02 -> 2.77-2.93 s, peak RSS 381 -> 383 MiB
+    /// (bench/RESULTS.md). A command-line run ends soon after its peak, so nothing is lost by
+    /// not handing memory back.
+    static func keepFreedMemory() {
+        demarc_keep_freed_memory()
+    }
+
     /// Parses the arguments, runs the command and exits with the code of CLI.md.
     public static func runMain(_ arguments: [String]? = nil) -> Never {
+        keepFreedMemory()
         var command: ParsableCommand
         do {
             command = try parseAsRoot(arguments)

@@ -1,4 +1,4 @@
-import CFileOps
+import CSystem
 import Foundation
 import DemarcCore
 import DemarcEngine
