@@ -56,6 +56,7 @@ struct RuleChecker {
         let moreRows = haveRows.count > 2 || lackRows.count > 1
         var messages = SharedTexts()
         var defaults = DefaultMessages(store: store)
+        let condition = rule.where   // once: each read of the optional retained it, per case
         for c in 0..<store.count {
             if skipsMissingKeys && missing[c] { continue }
             // The kind's cheap presence test first: it never changes the outcome.
@@ -67,7 +68,7 @@ struct RuleChecker {
             }
             if !prefilter.mayFind(c) { continue }
             let context = CaseContext(store: store, caseIndex: c, asOf: asOf)
-            if let condition = rule.where {
+            if let condition {
                 guard case .bool(true) = Evaluator.evaluate(condition, in: context, calendar: calendar) else { continue }
             }
             check(rule, resolved, rank: rank, context: context, defaults: &defaults, messages: &messages, into: &drafts)
@@ -102,8 +103,8 @@ struct RuleChecker {
         func draft(kind: String, extra: [String], defaultMessage: @autoclosure () -> String,
                    fixIn: String?, shows: [Int], suffix: String = "", fieldRank: Int = 0) -> FindingDraft {
             let key = keyParts <= 1 ? DraftKey.one(keys[c]) : .many(splitKey(keys[c], parts: keyParts))
-            let message = shared.shared((rule.message.map { messages.render($0, rule.messagePlaceholders, context, calendar) }
-                                         ?? defaultMessage()) + suffix)
+            let text = rule.message.map { messages.render($0, rule.messagePlaceholders, context, calendar) } ?? defaultMessage()
+            let message = shared.shared(suffix.isEmpty ? text : text + suffix)
             var records = RecordRefs()
             for t in shows {
                 if grouped[t] {
