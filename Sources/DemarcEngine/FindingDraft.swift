@@ -84,6 +84,14 @@ struct FindingDraft {
     /// block (the streaming engine) that scattered move cost 0.3 s for 416,863 drafts against
     /// 0.1 s for the same drafts nearly in order; a sorted copy would hold every draft twice.
     static func order(_ drafts: DraftList) -> [Int32] {
+        // A rule's drafts come in case order, which is key order where the exports list their
+        // keys in order: then they are in result order already, and the sort below (which
+        // keeps equal drafts where they are) would give each its own place. One pass tells,
+        // without the sort keys (33 MB for 416,863 drafts at 5M records a side).
+        let inOrder = drafts.withAddresses { address in
+            (1..<max(1, drafts.count)).allSatisfy { !precedes(address($0), address($0 - 1)) }
+        }
+        if inOrder { return (0..<drafts.count).map { Int32(truncatingIfNeeded: $0) } }
         // 80 bytes a draft (with the merge sort's scratch, the peak of a run with millions of
         // findings): ranks and lines fit 32 bits (tables keep lines as `Int32` already).
         struct SortKey {
@@ -110,6 +118,22 @@ struct FindingDraft {
             return a.index < b.index
         }
         return keys.map(\.index)
+    }
+
+    /// `precedes` of two drafts in place: the fields read through the addresses, no draft
+    /// copied (a copy retains every text a draft holds; checking 416,863 drafts that way took
+    /// as long as sorting them).
+    static func precedes(_ a: UnsafePointer<FindingDraft>, _ b: UnsafePointer<FindingDraft>) -> Bool {
+        if a.pointee.rank32 != b.pointee.rank32 { return a.pointee.rank32 < b.pointee.rank32 }
+        if case .one(let x) = a.pointee.keyParts, case .one(let y) = b.pointee.keyParts {
+            if x != y { return utf8Less(x, y) }
+        } else if a.pointee.keyParts != b.pointee.keyParts {
+            return a.pointee.keyParts.precedes(b.pointee.keyParts)
+        }
+        if a.pointee.fingerprint != b.pointee.fingerprint { return a.pointee.fingerprint < b.pointee.fingerprint }
+        if a.pointee.sourceRank32 != b.pointee.sourceRank32 { return a.pointee.sourceRank32 < b.pointee.sourceRank32 }
+        if a.pointee.line32 != b.pointee.line32 { return a.pointee.line32 < b.pointee.line32 }
+        return a.pointee.fieldRank32 < b.pointee.fieldRank32
     }
 
     /// Result order (DETAILS.md 24).

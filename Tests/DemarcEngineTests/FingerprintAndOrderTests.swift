@@ -70,6 +70,33 @@ final class FingerprintAndOrderTests: XCTestCase {
         ])
     }
 
+    /// `FindingDraft.order` of a list in order (which it recognizes without sorting), out of
+    /// order, with ties and with one draft moved: the positions a stable sort gives.
+    func testOrderOfAListIsTheStableSortsWhetherOrNotItIsInOrder() {
+        var generator = SeededGenerator(seed: 7)
+        let keys = ["A", "B", "B", "C", "Ä", "a"]
+        for round in 0..<300 {
+            let n = Int(generator.next() % 40)
+            var drafts = (0..<n).map { _ in
+                draft(rank: Int(generator.next() % 2), key: [keys[Int(generator.next() % UInt64(keys.count))]],
+                      fingerprint: ["a", "b"][Int(generator.next() % 2)], line: Int(generator.next() % 3))
+            }
+            switch round % 3 {
+            case 0: drafts.sort(by: FindingDraft.precedes)   // in order (with ties)
+            case 1:
+                drafts.sort(by: FindingDraft.precedes)       // in order but one draft moved
+                if n > 1 { drafts.swapAt(Int(generator.next() % UInt64(n)), Int(generator.next() % UInt64(n))) }
+            default: break                                   // as made
+            }
+            var list = DraftList()
+            for d in drafts { list.append(d) }
+            let expected = drafts.indices.sorted { a, b in
+                FindingDraft.precedes(drafts[a], drafts[b]) || (!FindingDraft.precedes(drafts[b], drafts[a]) && a < b)
+            }
+            XCTAssertEqual(FindingDraft.order(list).map(Int.init), expected, "round \(round)")
+        }
+    }
+
     /// Digests order as their hex does, and their hex is `SHA256.hex`'s.
     func testDigestsOrderAsTheirHex() {
         let texts = (0..<200).map { "text \($0)" }
@@ -104,3 +131,4 @@ final class DurationTextTests: XCTestCase {
         XCTAssertEqual(durationText(-86_400_000), "-1d")
     }
 }
+
