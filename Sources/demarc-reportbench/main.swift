@@ -25,6 +25,10 @@ do {
         let started = DispatchTime.now().uptimeNanoseconds
         var count = 0
         let fd = args.count > 3 ? open(args[3], O_WRONLY | O_CREAT | O_TRUNC, 0o644) : -1
+        if args.count > 3 && fd < 0 {
+            FileHandle.standardError.write(Data("demarc-reportbench: cannot write \(args[3])\n".utf8))
+            exit(3)
+        }
         try JSONLinesReport().write(result, options: ReportOptions()) { piece in
             count += piece.count
             guard fd >= 0 else { return }
