@@ -31,7 +31,7 @@ public struct Demarc: ParsableCommand {
     /// trimmed, and grown 64 MiB at a time. A run frees and allocates large arrays phase after
     /// phase (keys, indexes, cases, drafts, sort keys); each new mapping was new pages for the
     /// kernel to fault in and clear. At 5M records a side: 136k -> 112-117k page faults, system
-    /// time 0.81-0.94 -> 0.67-0.81 s, wall 2.92-3.02 -> 2.77-2.93 s, peak RSS 381 -> 383 MiB
+    /// time 0.81-0.94 -> 0.67-0.81 s, wall 2.92-3.02 -> 2.77-2.93 s, peak RSS 372 -> 374 MiB
     /// (bench/RESULTS.md). A command-line run ends soon after its peak, so nothing is lost by
     /// not handing memory back.
     static func keepFreedMemory() {

@@ -14,7 +14,7 @@ final class PieceRing: @unchecked Sendable {
     /// made the batch after: `demarc-reportbench` at 5M records a side, 416,863 findings, took
     /// 337 ms in memory and 535-546 ms written to a file with two, 245 and 411-458 ms with four
     /// (three and eight no better). The two buffers more sit below the peak of a 5M run (set by
-    /// the rules); at 1M, where the report is the peak, they raised it from 110 to 116 MiB.
+    /// the rules); at 1M, where the report is the peak, they raised it from 108 to 114 MiB.
     static let slots = 4
 
     private let batches: Int
